@@ -1,0 +1,63 @@
+# Two set-up commands work on a fresh machine: `make book` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MATHJAX := book/_static/vendor/mathjax
+NOTEBOOKS = $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
+
+.PHONY: book test lint unit notebooks build-strict browser serve lab bench clean venv vendor
+
+venv: $(BIN)/.installed
+$(BIN)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+# MathJax is served from the site itself; npm installs the version pinned in package-lock.json.
+vendor: $(MATHJAX)/tex-chtml.js
+$(MATHJAX)/tex-chtml.js: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(MATHJAX) && mkdir -p $(MATHJAX)/output
+	cp -r node_modules/mathjax/es5/{tex-chtml.js,input,a11y,ui,adaptors} $(MATHJAX)/
+	cp -r node_modules/mathjax/es5/output/chtml $(MATHJAX)/output/
+	cp node_modules/mathjax/LICENSE $(MATHJAX)/
+
+# The website, executing every notebook (unchanged ones come from the execution cache).
+book: venv vendor
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+test: venv vendor lint unit notebooks build-strict browser
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check lib tests benchmarks
+
+unit:
+	$(BIN)/pytest -x -q -m "not browser" tests
+
+# Every notebook under book/, found by glob; the chapters' own asserts do the checking.
+notebooks:
+	$(BIN)/pytest -x -q --nbval-lax -p no:randomly $(NOTEBOOKS)
+
+build-strict:
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+browser:
+	$(BIN)/pytest -x -q -m browser tests
+
+serve: book
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+lab: venv
+	$(BIN)/jupyter lab --ip=127.0.0.1 book
+
+bench: venv vendor
+	$(BIN)/python benchmarks/bench_book.py
+	@for script in $(filter-out benchmarks/bench_book.py,$(wildcard benchmarks/bench_*.py)); do \
+		$(BIN)/python $$script; done
+
+clean:
+	rm -rf _build $(MATHJAX) node_modules

@@ -1,0 +1,170 @@
+r"""Losses of a linear classifier, as functions of the margin.
+
+A linear classifier scores a point :math:`x` with :math:`s = w^\top x + b` and predicts
+the sign of :math:`s`. With labels :math:`y \in \{-1, +1\}` the *margin*
+:math:`z = y\,s` is positive exactly when the point is classified correctly, and large
+when it is classified confidently. Each loss is a function :math:`\ell(z)`:
+
+=============  ===========================  ==================================
+loss           :math:`\ell(z)`              :math:`\ell'(z)`
+=============  ===========================  ==================================
+perceptron     :math:`\max(0, -z)`          :math:`-1` if :math:`z < 0`, else 0
+hinge (SVM)    :math:`\max(0, 1 - z)`       :math:`-1` if :math:`z < 1`, else 0
+logistic       :math:`\log(1 + e^{-z})`     :math:`-\sigma(-z) = -1/(1 + e^{z})`
+=============  ===========================  ==================================
+
+At the kinks (:math:`z = 0` for the perceptron, :math:`z = 1` for the hinge) we use
+the subgradient 0, as scikit-learn and PyTorch's ``relu`` do. By the chain rule,
+:math:`\nabla_w \ell = \ell'(z)\, y\, x` and :math:`\partial \ell / \partial b = \ell'(z)\, y`:
+a point whose :math:`\ell'(z)` is zero does not move the parameters at all.
+"""
+
+import numpy as np
+
+from paramopt.validation import check_array
+
+__all__ = [
+    "LOSSES",
+    "binary_cross_entropy",
+    "gradient_descent",
+    "hinge",
+    "hinge_grad",
+    "logistic",
+    "logistic_grad",
+    "margins",
+    "mean_loss_and_grad",
+    "perceptron",
+    "perceptron_grad",
+    "sigmoid",
+]
+
+
+def _margin(z):
+    return check_array("margin", z)
+
+
+def perceptron(z):
+    r"""Perceptron loss :math:`\max(0, -z)`, elementwise."""
+    return np.maximum(0.0, -_margin(z))
+
+
+def perceptron_grad(z):
+    r""":math:`d\ell/dz` of the perceptron loss: :math:`-1` where :math:`z < 0`, else 0."""
+    z = _margin(z)
+    return np.where(z < 0, -1.0, 0.0).astype(z.dtype)
+
+
+def hinge(z):
+    r"""Hinge (SVM) loss :math:`\max(0, 1 - z)`, elementwise."""
+    return np.maximum(0.0, 1.0 - _margin(z))
+
+
+def hinge_grad(z):
+    r""":math:`d\ell/dz` of the hinge loss: :math:`-1` where :math:`z < 1`, else 0."""
+    z = _margin(z)
+    return np.where(z < 1, -1.0, 0.0).astype(z.dtype)
+
+
+def logistic(z):
+    r"""Logistic loss :math:`\log(1 + e^{-z})`, computed without overflow."""
+    return np.logaddexp(0.0, -_margin(z))
+
+
+def sigmoid(s):
+    r"""The logistic function :math:`\sigma(s) = 1 / (1 + e^{-s})`, without overflow."""
+    s = check_array("s", s)
+    return np.exp(-np.logaddexp(0.0, -s))
+
+
+def logistic_grad(z):
+    r""":math:`d\ell/dz` of the logistic loss: :math:`-\sigma(-z)`, never exactly 0."""
+    return -sigmoid(-_margin(z))
+
+
+def binary_cross_entropy(p, t):
+    r"""Cross-entropy :math:`-t \log p - (1 - t) \log(1 - p)` of probabilities ``p``.
+
+    With :math:`p = \sigma(s)` and :math:`t = (y + 1)/2` it equals the logistic loss
+    of the margin :math:`z = y s`: the two names describe one loss.
+    """
+    p = check_array("p", p)
+    t = check_array("t", t)
+    if p.shape != t.shape:
+        raise ValueError(f"p and t must have the same shape, got {p.shape} and {t.shape}")
+    if np.any((p <= 0) | (p >= 1)):
+        raise ValueError(f"p must lie strictly between 0 and 1, got {p[(p <= 0) | (p >= 1)][0]!r}")
+    if np.any((t != 0) & (t != 1)):
+        raise ValueError(f"t must be 0 or 1, got {t[(t != 0) & (t != 1)][0]!r}")
+    return -(t * np.log(p) + (1 - t) * np.log1p(-p))
+
+
+LOSSES = {
+    "perceptron": (perceptron, perceptron_grad),
+    "hinge": (hinge, hinge_grad),
+    "logistic": (logistic, logistic_grad),
+}
+
+
+def _check_problem(X, y, w, b):
+    X = check_array("X", X, ndim=2)
+    y = check_array("y", y, ndim=1)
+    if len(y) != len(X):
+        raise ValueError(f"X and y must have as many rows, got X {X.shape} and y {y.shape}")
+    bad = (y != -1) & (y != 1)
+    if np.any(bad):
+        raise ValueError(f"y must hold labels -1 or +1, got {y[bad][0]!r}")
+    w = check_array("w", w, shape=(X.shape[1],))
+    b = check_array("b", b, ndim=0)
+    return X, y, w, float(b)
+
+
+def margins(X, y, w, b):
+    r"""Margins :math:`z_i = y_i (w^\top x_i + b)` of the rows of ``X``."""
+    X, y, w, b = _check_problem(X, y, w, b)
+    return y * (X @ w + b)
+
+
+def mean_loss_and_grad(loss, X, y, w, b):
+    r"""Mean loss :math:`L = \frac1N \sum_i \ell(z_i)` and its gradient.
+
+    Returns ``(L, grad_w, grad_b, dz)`` where ``dz`` holds each point's
+    :math:`\ell'(z_i)`: :math:`\nabla_w L = \frac1N \sum_i \ell'(z_i)\, y_i\, x_i` and
+    :math:`\partial L / \partial b = \frac1N \sum_i \ell'(z_i)\, y_i`.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+    X, y, w, b = _check_problem(X, y, w, b)
+    value, derivative = LOSSES[loss]
+    z = y * (X @ w + b)
+    dz = derivative(z)
+    n = len(y)
+    return float(np.mean(value(z))), (dz * y) @ X / n, float(np.sum(dz * y) / n), dz
+
+
+def gradient_descent(loss, X, y, w, b, *, lr, steps):
+    r"""Plain gradient descent :math:`\theta_{t+1} = \theta_t - \alpha \nabla L(\theta_t)`.
+
+    :math:`\theta = (w, b)` starts at the given values (not modified); ``lr`` is
+    :math:`\alpha`. Returns a dict of arrays over steps ``0..steps``: ``w`` (steps+1, d),
+    ``b``, ``loss``, ``grad_norm`` and ``misclassified``.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ValueError(f"steps must be a non-negative int, got {steps!r}")
+    if (
+        not (isinstance(lr, int | float) and not isinstance(lr, bool) and np.isfinite(lr))
+        or lr <= 0
+    ):
+        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    w = check_array("w", w, ndim=1).astype(np.float64)
+    b = float(check_array("b", b, ndim=0))
+    history = {"w": [], "b": [], "loss": [], "grad_norm": [], "misclassified": []}
+    for _ in range(steps + 1):
+        value, grad_w, grad_b, _dz = mean_loss_and_grad(loss, X, y, w, b)
+        history["w"].append(w.copy())
+        history["b"].append(b)
+        history["loss"].append(value)
+        history["grad_norm"].append(float(np.sqrt(grad_w @ grad_w + grad_b**2)))
+        history["misclassified"].append(int(np.count_nonzero(margins(X, y, w, b) <= 0)))
+        w = w - lr * grad_w
+        b = b - lr * grad_b
+    return {key: np.array(value) for key, value in history.items()}

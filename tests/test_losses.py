@@ -1,0 +1,140 @@
+import numpy as np
+import paramopt as po
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from paramopt import losses
+
+finite = st.floats(-30, 30, allow_nan=False)
+# margins at least 1e-3 away from the kinks at 0 and 1, where the derivative jumps
+smooth = finite.filter(lambda z: abs(z) > 1e-3 and abs(z - 1) > 1e-3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(1, 8), elements=smooth))
+def test_each_derivative_matches_central_differences(z):
+    h = 1e-6
+    for name, (loss, grad) in losses.LOSSES.items():
+        numeric = (loss(z + h) - loss(z - h)) / (2 * h)
+        np.testing.assert_allclose(grad(z), numeric, rtol=1e-5, atol=1e-8, err_msg=name)
+
+
+def test_correct_points_do_not_pull_on_perceptron_and_hinge():
+    z = np.array([-2.0, -0.1, 0.5, 0.999, 1.0, 3.0])
+    np.testing.assert_array_equal(losses.perceptron_grad(z), [-1, -1, 0, 0, 0, 0])
+    np.testing.assert_array_equal(losses.hinge_grad(z), [-1, -1, -1, -1, 0, 0])
+    assert np.all(losses.logistic_grad(z) < 0)  # logistic: everybody pulls
+
+
+def test_logistic_is_stable_for_huge_margins():
+    z = np.array([-1000.0, 1000.0])
+    np.testing.assert_allclose(losses.logistic(z), [1000.0, 0.0])
+    np.testing.assert_allclose(losses.logistic_grad(z), [-1.0, 0.0], atol=1e-300)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    # |s| <= 8: beyond it 1 - sigma(s) loses digits and the cross-entropy route is inexact
+    arrays(np.float64, 5, elements=st.floats(-8, 8)),
+    st.lists(st.sampled_from([-1.0, 1.0]), min_size=5, max_size=5),
+)
+def test_logistic_loss_is_binary_cross_entropy(s, y):
+    y = np.array(y)
+    p = losses.sigmoid(s)
+    ok = (p > 0) & (p < 1)
+    np.testing.assert_allclose(
+        losses.binary_cross_entropy(p[ok], ((y + 1) / 2)[ok]),
+        losses.logistic(y * s)[ok],
+        rtol=1e-9,
+        atol=1e-12,
+    )
+
+
+def test_mean_gradient_matches_finite_differences():
+    X, y = po.data.two_blobs(10, rng=3)
+    w, b = np.array([0.3, -0.8]), 0.2
+    for loss in losses.LOSSES:
+        _, grad_w, grad_b, _ = losses.mean_loss_and_grad(loss, X, y, w, b)
+        h = 1e-6
+        numeric = [
+            (
+                losses.mean_loss_and_grad(loss, X, y, w + h * e, b)[0]
+                - losses.mean_loss_and_grad(loss, X, y, w - h * e, b)[0]
+            )
+            / (2 * h)
+            for e in np.eye(2)
+        ]
+        numeric_b = (
+            losses.mean_loss_and_grad(loss, X, y, w, b + h)[0]
+            - losses.mean_loss_and_grad(loss, X, y, w, b - h)[0]
+        ) / (2 * h)
+        np.testing.assert_allclose(grad_w, numeric, rtol=1e-5, atol=1e-9)
+        assert grad_b == pytest.approx(numeric_b, rel=1e-5, abs=1e-9)
+
+
+def test_gradient_descent_stops_for_perceptron_but_not_logistic():
+    X, y = po.data.two_blobs(20, distance=4.0, spread=0.7, rng=0)
+    kwargs = dict(w=np.array([1.0, -0.5]), b=0.5, lr=0.2, steps=200)
+    perceptron = losses.gradient_descent("perceptron", X, y, **kwargs)
+    logistic = losses.gradient_descent("logistic", X, y, **kwargs)
+    assert perceptron["grad_norm"][-1] == 0 and perceptron["misclassified"][-1] == 0
+    assert np.all(logistic["grad_norm"] > 0)
+    assert np.all(np.diff(np.linalg.norm(logistic["w"][100:], axis=1)) > 0)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: losses.hinge(np.array([0.0, np.nan])), "margin must be finite"),
+        (lambda: losses.margins(np.ones((3, 2)), np.ones(4), np.ones(2), 0.0), "X and y"),
+        (
+            lambda: losses.margins(np.ones((2, 2)), np.array([1.0, 0.0]), np.ones(2), 0.0),
+            r"y must hold labels -1 or \+1, got .*0\.0",
+        ),
+        (lambda: losses.margins(np.ones((2, 2)), np.ones(2), np.ones(3), 0.0), "w must have shape"),
+        (
+            lambda: losses.margins(np.ones((2, 2)), np.ones(2), np.ones(2), np.inf),
+            "b must be finite",
+        ),
+        (
+            lambda: losses.mean_loss_and_grad(
+                "squared", np.ones((2, 2)), np.ones(2), np.ones(2), 0
+            ),
+            "loss must be one of",
+        ),
+        (
+            lambda: losses.binary_cross_entropy(np.array([0.5, 1.0]), np.array([1.0, 0.0])),
+            "p must lie strictly between 0 and 1",
+        ),
+        (lambda: losses.binary_cross_entropy(np.array([0.5]), np.array([2.0])), "t must be 0 or 1"),
+        (lambda: losses.binary_cross_entropy(np.array([0.5]), np.array([1.0, 0.0])), "same shape"),
+        (
+            lambda: losses.gradient_descent(
+                "hinge", np.ones((2, 2)), np.ones(2), np.ones(2), 0, lr=-1, steps=3
+            ),
+            "lr must be",
+        ),
+        (
+            lambda: losses.gradient_descent(
+                "hinge", np.ones((2, 2)), np.ones(2), np.ones(2), 0, lr=0.1, steps=-3
+            ),
+            "steps must be",
+        ),
+    ],
+)
+def test_bad_input_names_the_argument(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_non_numbers_are_a_type_error():
+    with pytest.raises(TypeError, match="margin must be a numeric array"):
+        losses.logistic(np.array(["a"]))
+
+
+def test_gradient_descent_leaves_its_start_unchanged():
+    X, y = po.data.two_blobs(5, rng=1)
+    w = np.array([1.0, 2.0])
+    losses.gradient_descent("logistic", X, y, w, 0.0, lr=0.5, steps=5)
+    np.testing.assert_array_equal(w, [1.0, 2.0])
