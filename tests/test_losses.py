@@ -1,9 +1,10 @@
 import numpy as np
-import paramopt as po
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
+import paramopt as po
 from paramopt import losses
 
 finite = st.floats(-30, 30, allow_nan=False)
