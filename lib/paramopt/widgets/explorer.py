@@ -86,7 +86,7 @@ class Explorer:
         fig.canvas.draw()
         rgb = Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba())
         buffer = io.BytesIO()
-        rgb.convert("RGB").quantize(self.colors).save(buffer, "PNG", optimize=True)
+        rgb.convert("RGB").quantize(self.colors).save(buffer, "PNG")
         return buffer.getvalue()
 
     # -- the static view ------------------------------------------------------------
