@@ -73,5 +73,8 @@ def test_dead_control_is_caught(broken_report):
 
 
 def test_page_weight_is_caught(broken_report):
+    # every response is counted: the page alone is small, MathJax is not
+    assert broken_report.bytes_loaded > (MATHJAX / "tex-chtml.js").stat().st_size
+    assert 0 < broken_report.bytes_transferred < broken_report.bytes_loaded
     assert "page weight" in broken_report.problems(budget=1000)
     assert "page weight" not in broken_report.problems()
