@@ -109,3 +109,28 @@ def test_boundary_state_counts_pulling_points():
     assert boundary_state(X, y, 45, 0.0, "logistic")["pulling"] == len(y)
     assert boundary_state(X, y, 225, 0.0, "perceptron")["misclassified"] == len(y)
     assert len(spec_of(boundary_explorer(X, y).static_html())["order"]) == 7 * 3 * 3
+
+
+def test_playground_shows_paths_and_divergence():
+    from paramopt.surfaces import Quadratic
+    from paramopt.widgets.playground import playground
+
+    explorer = playground(
+        Quadratic(kappa=10),
+        start=(-2.0, 1.0),
+        steps=30,
+        optimizer=Choice("optimiser", {"SGD": ("sgd", {}), "Adam": ("adam", {})}),
+        lr=Slider.from_values("learning rate", [0.01, 0.1, 0.3], value=0.1),
+    )
+    assert "after 30 steps" in explorer.frame(optimizer=("adam", {}), lr=0.1).text
+    # SGD on f = (u^2 + 10 v^2)/2 diverges once lr > 2/10
+    diverged = explorer.frame(optimizer=("sgd", {}), lr=0.3)
+    assert diverged.text.startswith("diverged at step") and diverged.diverged_at > 0
+    spec = spec_of(explorer.static_html())
+    assert spec["names"] == ["lr", "optimizer"] and len(spec["order"]) == 6
+
+
+def test_slider_from_values_needs_increasing_values():
+    assert Slider.from_values("lr", [0.001, 0.01], value=0.01).default_index == 1
+    with pytest.raises(ValueError, match="values must increase"):
+        Slider.from_values("lr", [0.1, 0.01])

@@ -49,10 +49,37 @@ class Slider(Control):
         value = values[0] if value is None else value
         super().__init__(label, values, value, [fmt.format(v) for v in values])
         self.integer = integer
+        self.even = True
+
+    @classmethod
+    def from_values(cls, label, values, value=None, fmt="{:g}"):
+        """A slider over any increasing numbers, e.g. learning rates 0.001, 0.003, 0.01."""
+        values = list(values)
+        if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+            raise ValueError(f"values must increase, got {values!r}")
+        self = cls.__new__(cls)
+        Control.__init__(
+            self,
+            label,
+            values,
+            values[0] if value is None else value,
+            [fmt.format(v) for v in values],
+        )
+        self.integer = all(isinstance(v, numbers.Integral) for v in values)
+        self.even = False
+        return self
 
     def live(self):
         import ipywidgets
 
+        if not self.even:
+            return ipywidgets.SelectionSlider(
+                options=list(zip(self.labels, self.values, strict=True)),
+                value=self.value,
+                description=self.label,
+                continuous_update=False,
+                style={"description_width": "initial"},
+            )
         kind = ipywidgets.IntSlider if self.integer else ipywidgets.FloatSlider
         step = self.values[1] - self.values[0]
         extra = {} if self.integer else {"readout_format": ".3g"}

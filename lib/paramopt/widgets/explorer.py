@@ -64,7 +64,7 @@ class Explorer:
         try:
             result = self.compute(**values)
         except Diverged as error:
-            text = f"diverged at step {error.step}: {error.what} is no longer finite"
+            text = str(error)  # "diverged at step k: ..."
             _draw_diverged(fig, text)
             return Frame(self._png(fig), text, error.step)
         self.draw(fig, result, **values)

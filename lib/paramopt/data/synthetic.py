@@ -1,4 +1,4 @@
-"""Data sets the chapters train on. Everything is generated or shipped: nothing is downloaded."""
+"""Synthetic data sets, generated from a seed."""
 
 import numpy as np
 
