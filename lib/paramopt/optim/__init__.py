@@ -1,0 +1,15 @@
+"""Optimisers with ``torch.optim``'s names, defaults and results, written in numpy.
+
+Each takes a list of float arrays and updates them in place with ``step(grads)``::
+
+    opt = paramopt.optim.Adam([w, b], lr=1e-3)
+    opt.step([grad_w, grad_b])
+"""
+
+from paramopt.optim.adagrad import Adagrad
+from paramopt.optim.adam import Adam, AdamW
+from paramopt.optim.optimizer import Optimizer
+from paramopt.optim.rmsprop import RMSprop
+from paramopt.optim.sgd import SGD
+
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Optimizer"]

@@ -1,0 +1,305 @@
+"""Two-dimensional test functions for the optimiser playground, and :func:`run`.
+
+Every surface gives the value f(θ) and the analytic gradient ∇f(θ) of θ = (x, y).
+Both accept θ of shape ``(2,)`` (one point: ``value`` returns a float) or ``(2, ...)``
+(many points at once, e.g. ``np.stack([X, Y])`` from a meshgrid), and :meth:`Surface.grid`
+returns ``X, Y, Z`` ready for ``plt.contour``. Each surface also knows its ``name``, a
+plotting window ``bounds = ((x_min, x_max), (y_min, y_max))``, its minimisers ``minima``
+(one row per point, the global minimum first) and its saddle points ``saddles``.
+
+:func:`run` drives any optimiser of :mod:`paramopt.optim` over a surface and returns
+the path; it raises :class:`paramopt.Diverged` when the path leaves for infinity.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from paramopt import optim
+from paramopt.validation import Diverged, check_array, check_real
+
+__all__ = [
+    "SURFACES",
+    "Beale",
+    "DoubleWell",
+    "Quadratic",
+    "Rosenbrock",
+    "Saddle",
+    "Surface",
+    "Trajectory",
+    "run",
+]
+
+
+def _points(rows):
+    points = np.array(rows, dtype=np.float64).reshape(-1, 2)
+    points.setflags(write=False)
+    return points
+
+
+class Surface:
+    """Base class: subclasses set ``name``, ``bounds``, ``minima`` and write ``_f``, ``_df``.
+
+    ``_f(x, y)`` and ``_df(x, y)`` work elementwise on arrays and skip the input checks.
+    """
+
+    name = "surface"
+    bounds = ((-2.0, 2.0), (-2.0, 2.0))
+    minima = _points([])
+    saddles = _points([])
+
+    def value(self, theta):
+        """f(θ): a float for θ of shape (2,), an array of shape ``...`` for (2, ...)."""
+        x, y = _check_theta(theta)
+        z = self._f(x, y)
+        return float(z) if np.ndim(z) == 0 else z
+
+    def grad(self, theta):
+        """∇f(θ), an array of the same shape as θ: (∂f/∂x, ∂f/∂y) along the first axis."""
+        x, y = _check_theta(theta)
+        return np.stack(np.broadcast_arrays(*self._df(x, y)))
+
+    def grid(self, num=201):
+        """``X, Y, Z`` on a ``num`` × ``num`` grid spanning ``bounds``, for contour plots."""
+        num = _check_int("num", num, low=2)
+        (x0, x1), (y0, y1) = self.bounds
+        X, Y = np.meshgrid(np.linspace(x0, x1, num), np.linspace(y0, y1, num))
+        return X, Y, self._f(X, Y)
+
+    def _f(self, x, y):
+        raise NotImplementedError
+
+    def _df(self, x, y):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Quadratic(Surface):
+    """Ill-conditioned quadratic f = ½ (u² + κ v²), the axes (u, v) rotated by ``angle``.
+
+    u = x cos φ + y sin φ and v = -x sin φ + y cos φ, so the Hessian has eigenvalues 1
+    and κ (the condition number, κ ≥ 1) and ``angle`` = 0 aligns the valley with x.
+    The minimum is f(0, 0) = 0.
+    """
+
+    name = "quadratic"
+    bounds = ((-3.0, 3.0), (-2.0, 2.0))
+    minima = _points([0.0, 0.0])
+
+    def __init__(self, kappa=10.0, angle=0.0):
+        self.kappa = check_real("kappa", kappa, low=1.0)
+        self.angle = check_real("angle", angle)
+        self._cos, self._sin = np.cos(self.angle), np.sin(self.angle)
+
+    @property
+    def hessian(self):
+        """The constant 2 × 2 Hessian ∇²f = Rᵀ diag(1, κ) R."""
+        c, s, k = self._cos, self._sin, self.kappa
+        off = (1 - k) * c * s
+        return np.array([[c * c + k * s * s, off], [off, s * s + k * c * c]])
+
+    def _f(self, x, y):
+        u, v = self._cos * x + self._sin * y, -self._sin * x + self._cos * y
+        return 0.5 * (u * u + self.kappa * v * v)
+
+    def _df(self, x, y):
+        u, v = self._cos * x + self._sin * y, -self._sin * x + self._cos * y
+        kv = self.kappa * v
+        return self._cos * u - self._sin * kv, self._sin * u + self._cos * kv
+
+    def __repr__(self):
+        return f"Quadratic(kappa={self.kappa!r}, angle={self.angle!r})"
+
+
+class Rosenbrock(Surface):
+    """Rosenbrock's banana valley f = (a - x)² + b (y - x²)², minimum f(a, a²) = 0."""
+
+    name = "rosenbrock"
+
+    def __init__(self, a=1.0, b=100.0):
+        self.a = check_real("a", a)
+        self.b = check_real("b", b, low=0.0, low_open=True)
+        self.minima = _points([self.a, self.a**2])
+        self.bounds = (
+            (min(-2.0, self.a - 1.0), max(2.0, self.a + 1.0)),
+            (-1.0, max(3.0, self.a**2 + 1.0)),
+        )
+
+    def _f(self, x, y):
+        return (self.a - x) ** 2 + self.b * (y - x * x) ** 2
+
+    def _df(self, x, y):
+        r = y - x * x
+        return -2 * (self.a - x) - 4 * self.b * x * r, 2 * self.b * r
+
+    def __repr__(self):
+        return f"Rosenbrock(a={self.a!r}, b={self.b!r})"
+
+
+class Beale(Surface):
+    """Beale's function f = Σₙ (cₙ - x + x yⁿ)² over n = 1, 2, 3, c = (1.5, 2.25, 2.625).
+
+    Flat plateaus and steep walls; the minimum is f(3, ½) = 0 and (0, 1) is a saddle.
+    """
+
+    name = "beale"
+    bounds = ((-4.5, 4.5), (-4.5, 4.5))
+    minima = _points([3.0, 0.5])
+    saddles = _points([0.0, 1.0])
+    _c = (1.5, 2.25, 2.625)
+
+    def _f(self, x, y):
+        return sum((c - x + x * y**n) ** 2 for n, c in enumerate(self._c, start=1))
+
+    def _df(self, x, y):
+        dx = dy = 0.0
+        for n, c in enumerate(self._c, start=1):
+            r = c - x + x * y**n  # residual: ∂r/∂x = yⁿ - 1, ∂r/∂y = n x yⁿ⁻¹
+            dx = dx + 2 * r * (y**n - 1)
+            dy = dy + 2 * r * n * x * y ** (n - 1)
+        return dx, dy
+
+
+class Saddle(Surface):
+    """The saddle f = x² - y²: a stationary point at (0, 0) and no minimum at all."""
+
+    name = "saddle"
+    saddles = _points([0.0, 0.0])
+
+    def _f(self, x, y):
+        return x * x - y * y
+
+    def _df(self, x, y):
+        return 2 * x, -2 * y
+
+
+class DoubleWell(Surface):
+    """Tilted double well f = (x² - 1)² + 4s (x - x³/3) + y², with s = ``tilt`` in (-1, 1).
+
+    ∂f/∂x = 4 (x² - 1)(x - s): the minima stay at (±1, 0) whatever the tilt and the
+    saddle between them sits at (s, 0). For s > 0 the left well is the deeper one,
+    f(-1, 0) = -8s/3 < f(1, 0) = 8s/3, so gradient descent started on the right stalls
+    in a local minimum.
+    """
+
+    name = "double_well"
+    bounds = ((-2.0, 2.0), (-1.5, 1.5))
+
+    def __init__(self, tilt=0.25):
+        self.tilt = check_real("tilt", tilt, low=-1.0, high=1.0, low_open=True, high_open=True)
+        deep = -1.0 if self.tilt >= 0 else 1.0
+        self.minima = _points([[deep, 0.0], [-deep, 0.0]])
+        self.saddles = _points([self.tilt, 0.0])
+
+    def _f(self, x, y):
+        return (x * x - 1) ** 2 + 4 * self.tilt * (x - x**3 / 3) + y * y
+
+    def _df(self, x, y):
+        return 4 * (x * x - 1) * (x - self.tilt), 2 * y
+
+    def __repr__(self):
+        return f"DoubleWell(tilt={self.tilt!r})"
+
+
+#: The surfaces by ``name``, for menus: ``SURFACES["rosenbrock"](b=10)``.
+SURFACES = {cls.name: cls for cls in (Quadratic, Rosenbrock, Beale, Saddle, DoubleWell)}
+
+
+class Trajectory(NamedTuple):
+    """The path of :func:`run`: ``theta[k]`` is θ_k (shape (steps + 1, 2)), ``loss[k]`` f(θ_k)."""
+
+    theta: np.ndarray
+    loss: np.ndarray
+
+
+def run(surface, optimizer, start, steps, *, limit=1e6, **hyperparameters):
+    """Minimise ``surface`` from ``start`` for ``steps`` steps; return a :class:`Trajectory`.
+
+    ``optimizer`` is the name of a :mod:`paramopt.optim` class (``"sgd"``, ``"adam"``,
+    ...; any case) built with ``**hyperparameters``, or a factory ``optimizer([theta])``
+    returning an object with ``step(grads)``. ``surface`` is a :class:`Surface` or a key
+    of :data:`SURFACES`.
+
+    Raises :class:`paramopt.Diverged` with ``.step = k`` at the first step k whose θ_k or
+    f(θ_k) is not finite or where ``|θ_k| > limit`` (``limit=np.inf`` sets no bound). The
+    finite part of the path, θ_0 … θ_{k-1}, is attached to the error as ``.trajectory``.
+    """
+    surface = _check_surface(surface)
+    make = _optimizer_factory(optimizer, hyperparameters)
+    theta = check_array("start", start, shape=(2,)).astype(np.float64)  # a copy
+    steps = _check_int("steps", steps, low=0)
+    if limit != np.inf:  # inf: no bound on |θ|
+        limit = check_real("limit", limit, low=0.0, low_open=True)
+
+    path, loss = np.empty((steps + 1, 2)), np.empty(steps + 1)
+    path[0], loss[0] = theta, surface._f(*theta)
+    opt = make([theta])
+    with np.errstate(over="ignore", invalid="ignore"):
+        if not np.isfinite(loss[0]):
+            raise _diverged(0, "loss", path, loss)
+        for k in range(1, steps + 1):
+            grad = np.array(surface._df(*theta), dtype=np.float64)
+            if not np.all(np.isfinite(grad)):
+                raise _diverged(k, "gradient", path, loss)
+            opt.step([grad])
+            path[k], loss[k] = theta, surface._f(*theta)
+            if not np.all(np.isfinite(theta)):
+                raise _diverged(k, "theta", path, loss)
+            if np.hypot(*theta) > limit:
+                message = f"diverged at step {k}: |theta| = {np.hypot(*theta):.3g} > {limit:g}"
+                raise _diverged(k, "theta", path, loss, message)
+            if not np.isfinite(loss[k]):
+                raise _diverged(k, "loss", path, loss)
+    return Trajectory(path, loss)
+
+
+def _diverged(step, what, path, loss, message=None):
+    error = Diverged(step, what)
+    if message is not None:
+        error.args = (message,)
+    error.trajectory = Trajectory(path[:step].copy(), loss[:step].copy())
+    return error
+
+
+def _check_theta(theta):
+    theta = check_array("theta", theta)
+    if theta.ndim == 0 or theta.shape[0] != 2:
+        raise ValueError(f"theta must have shape (2,) or (2, ...), got {theta.shape}")
+    return theta[0], theta[1]
+
+
+def _check_surface(surface):
+    if isinstance(surface, str):
+        if surface not in SURFACES:
+            raise ValueError(f"Invalid surface: {surface!r} (choose from {sorted(SURFACES)})")
+        return SURFACES[surface]()
+    if not isinstance(surface, Surface):
+        raise TypeError(f"surface must be a Surface or a name, got {surface!r}")
+    return surface
+
+
+def _check_int(name, value, *, low):
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < low:
+        raise ValueError(f"Invalid {name}: {value!r} (must be >= {low})")
+    return int(value)
+
+
+def _optimizer_factory(optimizer, hyperparameters):
+    if isinstance(optimizer, str):
+        classes = {name.lower(): getattr(optim, name) for name in optim.__all__}
+        classes.pop("optimizer")
+        if optimizer.lower() not in classes:
+            raise ValueError(f"Invalid optimizer: {optimizer!r} (choose from {sorted(classes)})")
+        cls = classes[optimizer.lower()]
+        return lambda params: cls(params, **hyperparameters)
+    if not callable(optimizer):
+        raise TypeError(f"optimizer must be a name or a factory, got {optimizer!r}")
+    if hyperparameters:
+        raise TypeError(
+            f"hyperparameters {sorted(hyperparameters)} go to the factory itself, not to run()"
+        )
+    return optimizer
