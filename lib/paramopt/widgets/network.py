@@ -1,0 +1,590 @@
+"""Chapter 1's widget: one forward and one backward pass through a 2–2–1 network.
+
+The network takes one example x = (x₁, x₂) with target y and computes
+
+    z⁽¹⁾ = W⁽¹⁾ x + b⁽¹⁾,   a⁽¹⁾ = σ(z⁽¹⁾),   ŷ = W⁽²⁾ a⁽¹⁾ + b⁽²⁾,   L = (ŷ − y)²
+
+(W⁽¹⁾: 2×2, b⁽¹⁾: 2, W⁽²⁾: 1×2, b⁽²⁾: 1). L is ``paramopt.nn.MSELoss`` on a batch of one
+example with one output. Backpropagation then computes, back to front,
+
+    δ⁽²⁾ = ∂L/∂ŷ = 2(ŷ − y),        ∂L/∂W⁽²⁾ = δ⁽²⁾ a⁽¹⁾ᵀ,   ∂L/∂b⁽²⁾ = δ⁽²⁾,
+    ∂L/∂a⁽¹⁾ = W⁽²⁾ᵀ δ⁽²⁾,          δ⁽¹⁾ = ∂L/∂z⁽¹⁾ = ∂L/∂a⁽¹⁾ ⊙ σ′(z⁽¹⁾),
+    σ′(z⁽¹⁾) = a⁽¹⁾ ⊙ (1 − a⁽¹⁾),    ∂L/∂W⁽¹⁾ = δ⁽¹⁾ xᵀ,       ∂L/∂b⁽¹⁾ = δ⁽¹⁾.
+
+:func:`network_pass` computes every one of these numbers with the modules of
+``paramopt.nn``; :func:`network_explorer` steps through them on a drawing of the network.
+:func:`operation_counts` and :func:`gradient_by_paths` make "why back to front" concrete.
+"""
+
+import itertools
+import math
+import numbers
+
+import numpy as np
+
+from paramopt import nn
+from paramopt.style import OKABE_ITO
+from paramopt.validation import check_array, check_real
+from paramopt.widgets.controls import Slider
+from paramopt.widgets.explorer import Explorer
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "STAGES",
+    "draw_architecture",
+    "draw_pass",
+    "describe_pass",
+    "gradient_by_paths",
+    "network_explorer",
+    "network_pass",
+    "operation_counts",
+    "tiny_network",
+]
+
+#: the weights of the chapter's network (w⁽¹⁾₁₁ is the one the widget varies)
+DEFAULT_WEIGHTS = {
+    "W1": np.array([[0.5, -0.4], [-0.6, 0.8]]),
+    "b1": np.array([0.1, -0.2]),
+    "W2": np.array([[1.5, -1.0]]),
+    "b2": np.array([0.3]),
+}
+SHAPES = {"W1": (2, 2), "b1": (2,), "W2": (1, 2), "b2": (1,)}
+
+
+def tiny_network(W1, b1, W2, b2):
+    """``Sequential(Linear(2, 2), Sigmoid(), Linear(2, 1))`` holding copies of the weights."""
+    weights = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    weights = {k: check_array(k, v, shape=SHAPES[k]).astype(np.float64) for k, v in weights.items()}
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Sigmoid(), nn.Linear(2, 1, rng=0))
+    model[0].weight[...], model[0].bias[...] = weights["W1"], weights["b1"]
+    model[2].weight[...], model[2].bias[...] = weights["W2"], weights["b2"]
+    return model
+
+
+def network_pass(x, y, W1=None, b1=None, W2=None, b2=None):
+    """Every value of one forward and one backward pass, computed by ``paramopt.nn``.
+
+    ``x`` has shape (2,), ``y`` is a number; weights default to :data:`DEFAULT_WEIGHTS`.
+    Returns a dict of float arrays: ``x, y, W1, b1, W2, b2`` (the inputs), ``z1, a1,
+    y_hat, loss`` (forward), ``delta2, grad_W2, grad_b2, grad_a1, sigma_prime, delta1,
+    grad_W1, grad_b1`` (backward; the formulas are in the module docstring).
+    """
+    x = check_array("x", x, shape=(2,)).astype(np.float64)
+    y = check_real("y", y)
+    given = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    weights = {k: DEFAULT_WEIGHTS[k] if v is None else v for k, v in given.items()}
+    model = tiny_network(**weights)
+    linear1, sigmoid, linear2 = model
+    loss = nn.MSELoss()
+    z1 = linear1.forward(x[None, :])  # a batch of one example
+    a1 = sigmoid.forward(z1)
+    y_hat = linear2.forward(a1)
+    value = loss.forward(y_hat, np.array([[y]]))
+    delta2 = loss.backward()  # ∂L/∂ŷ = 2(ŷ − y)
+    grad_a1 = linear2.backward(delta2)  # W⁽²⁾ᵀ δ⁽²⁾, sets ∂L/∂W⁽²⁾ and ∂L/∂b⁽²⁾
+    delta1 = sigmoid.backward(grad_a1)  # ∂L/∂a⁽¹⁾ ⊙ σ′(z⁽¹⁾)
+    linear1.backward(delta1, input_grad=False)  # sets ∂L/∂W⁽¹⁾ and ∂L/∂b⁽¹⁾
+    return {
+        "x": x,
+        "y": y,
+        **{k: p.copy() for k, p in zip(SHAPES, model.parameters(), strict=True)},
+        "z1": z1[0],
+        "a1": a1[0],
+        "y_hat": float(y_hat[0, 0]),
+        "loss": value,
+        "delta2": float(delta2[0, 0]),
+        "grad_W2": linear2.grad_weight.copy(),
+        "grad_b2": linear2.grad_bias.copy(),
+        "grad_a1": grad_a1[0],
+        "sigma_prime": a1[0] * (1 - a1[0]),
+        "delta1": delta1[0],
+        "grad_W1": linear1.grad_weight.copy(),
+        "grad_b1": linear1.grad_bias.copy(),
+    }
+
+
+# -- operation counts ----------------------------------------------------------------
+
+
+def _check_widths(widths):
+    widths = list(widths)
+    if len(widths) < 2 or any(
+        isinstance(w, bool) or not isinstance(w, numbers.Integral) or w < 1 for w in widths
+    ):
+        raise ValueError(f"widths must be at least two positive ints, got {widths!r}")
+    if widths[-1] != 1:
+        raise ValueError(f"the last width must be 1 (one output, a scalar loss), got {widths!r}")
+    return [int(w) for w in widths]
+
+
+def operation_counts(widths):
+    """Multiplications needed for all gradients of a sigmoid MLP on one example.
+
+    ``widths = [d₀, d₁, …, d_K]`` with d_K = 1: K Linear layers, a sigmoid after every
+    layer but the last, loss L = (ŷ − y)². Only multiplications are counted (additions,
+    σ and the loss's subtraction cost about the same in every method). Layer k has
+    n_k = d_k d_{k−1} weights and d_k biases; P = Σ_k (n_k + d_k) parameters in all.
+
+    forward             F = Σ_k n_k                  (the products W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾)
+    backprop (backward) 1 + Σ_k n_k + Σ_{k≥2} (n_k + 2 d_{k−1})
+                        (δ⁽ᴷ⁾ = 2(ŷ − y); δ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ᵀ for every k; W⁽ᵏ⁾ᵀ δ⁽ᵏ⁾, then
+                        σ′ = a(1 − a) and ⊙ for every k ≥ 2)
+    finite differences  2 P F                        (two forward passes per parameter)
+    paths               Σ_{k<K} d_k + 1 + Σ_k [n_k (p_k·2(K − k) + 1) + d_k p_k·2(K − k)]
+                        (every σ′ once, δ⁽ᴷ⁾ once, then each parameter on its own) where
+                        p_k = Π_{m=k+1}^{K−1} d_m is the number of paths from a unit of
+                        layer k to the output, each a product of K − k weights and K − k
+                        values σ′ (see :func:`gradient_by_paths`).
+
+    Returns ``{"parameters": P, "forward": F, "backward": …, "finite_differences": …,
+    "paths": …}`` as Python ints (exact, however large).
+    """
+    d = _check_widths(widths)
+    depth = len(d) - 1
+    n = [None] + [d[m] * d[m - 1] for m in range(1, depth + 1)]  # n[m]: weights of layer m
+    forward = sum(n[1:])
+    backward = 1 + sum(n[1:]) + sum(n[m] + 2 * d[m - 1] for m in range(2, depth + 1))
+    parameters = sum(n[1:]) + sum(d[1:])
+    paths = sum(d[1:depth]) + 1  # every σ′ once, and δ⁽ᴷ⁾
+    for m in range(1, depth + 1):
+        routes = math.prod(d[m + 1 : depth])  # units in layers m+1 … K−1 (d_K = 1)
+        hops = 2 * (depth - m)
+        paths += n[m] * (routes * hops + 1) + d[m] * routes * hops
+    return {
+        "parameters": parameters,
+        "forward": forward,
+        "backward": backward,
+        "finite_differences": 2 * parameters * forward,
+        "paths": paths,
+    }
+
+
+def _sigmoid_mlp_layers(model):
+    if not isinstance(model, nn.Sequential):
+        raise TypeError(f"model must be a Sequential, got {type(model).__name__}")
+    layers = list(model)
+    linears = layers[0::2]
+    ok = all(isinstance(m, nn.Linear) for m in linears) and all(
+        isinstance(m, nn.Sigmoid) for m in layers[1::2]
+    )
+    if not ok or len(layers) % 2 == 0 or linears[-1].out_features != 1:
+        raise ValueError(
+            "model must alternate Linear and Sigmoid, starting and ending with a Linear "
+            f"that has one output, got {model!r}"
+        )
+    return linears
+
+
+def gradient_by_paths(model, x, y):
+    """Gradients of L = (ŷ − y)² for a sigmoid MLP, each parameter on its own, by paths.
+
+    Without reuse, ∂L/∂w⁽ˡ⁾ⱼᵢ = a⁽ˡ⁻¹⁾ᵢ · Σ_p δ⁽ᴷ⁾ Π_{hops of p} σ′(z) w for a network
+    of K layers: the sum runs over every path p from unit j of layer l to the output,
+    and each hop from a unit u of layer m−1 to a unit v of layer m multiplies by
+    σ′(z⁽ᵐ⁻¹⁾ᵤ) and w⁽ᵐ⁾ᵥᵤ (∂L/∂b⁽ˡ⁾ⱼ is the same sum without the factor a). This is the
+    chain rule applied path by path, the way one would differentiate by hand without
+    naming the δs.
+
+    ``model``: ``Sequential(Linear, Sigmoid, …, Linear)`` with one output; ``x`` shape
+    (d₀,). Returns ``(gradients, multiplications)``: a list aligned with
+    ``model.parameters()`` and the number of multiplications used after the forward pass
+    (it equals ``operation_counts(widths)["paths"]``).
+    """
+    linears = _sigmoid_mlp_layers(model)
+    x = check_array("x", x, shape=(linears[0].in_features,)).astype(np.float64)
+    y = check_real("y", y)
+    a = [x]  # a[m] = a⁽ᵐ⁾, a⁽⁰⁾ = x
+    for i, layer in enumerate(linears):
+        z = layer.weight @ a[-1] + layer.bias
+        a.append(z if i == len(linears) - 1 else 1 / (1 + np.exp(-z)))
+    depth = len(linears)
+    mults = 0
+    sigma_prime = [None] + [a[m] * (1 - a[m]) for m in range(1, depth)]
+    mults += sum(len(a[m]) for m in range(1, depth))
+    delta_out = 2 * (a[depth][0] - y)
+    mults += 1
+
+    def path_sum(layer, unit):
+        """Σ over paths from ``unit`` of ``layer`` to the output, and its multiplications."""
+        total, count = 0.0, 0
+        widths = [linears[m - 1].out_features for m in range(layer + 1, depth)]
+        for route in itertools.product(*(range(w) for w in widths)):
+            units = (unit, *route, 0)
+            product = delta_out
+            for m in range(layer + 1, depth + 1):  # hop into layer m
+                u, v = units[m - layer - 1], units[m - layer]
+                product = product * sigma_prime[m - 1][u] * linears[m - 1].weight[v, u]
+                count += 2
+            total += product
+        return total, count
+
+    gradients = []
+    for layer, linear in enumerate(linears, start=1):
+        grad_w = np.empty_like(linear.weight)
+        grad_b = np.empty_like(linear.bias)
+        for j in range(linear.out_features):
+            for k in range(linear.in_features):  # each weight on its own: no reuse
+                total, count = path_sum(layer, j)
+                grad_w[j, k] = total * a[layer - 1][k]
+                mults += count + 1
+            grad_b[j], count = path_sum(layer, j)
+            mults += count
+        gradients += [grad_w, grad_b]
+    return gradients, mults
+
+
+# -- the widget ------------------------------------------------------------------------
+
+#: (slider label, figure title) of each step of the pass
+STAGES = [
+    ("F1 input", "forward 1/5: the input x, the target y and the weights"),
+    ("F2 z⁽¹⁾", "forward 2/5: pre-activations z⁽¹⁾ = W⁽¹⁾x + b⁽¹⁾"),
+    ("F3 a⁽¹⁾", "forward 3/5: activations a⁽¹⁾ = σ(z⁽¹⁾)"),
+    ("F4 ŷ", "forward 4/5: output ŷ = W⁽²⁾a⁽¹⁾ + b⁽²⁾"),
+    ("F5 L", "forward 5/5: loss L = (ŷ − y)²"),
+    ("B1 δ⁽²⁾", "backward 1/5: δ⁽²⁾ = ∂L/∂ŷ = 2(ŷ − y)"),
+    ("B2 ∂W⁽²⁾", "backward 2/5: ∂L/∂W⁽²⁾ = δ⁽²⁾a⁽¹⁾ᵀ,  ∂L/∂b⁽²⁾ = δ⁽²⁾"),
+    ("B3 ∂a⁽¹⁾", "backward 3/5: ∂L/∂a⁽¹⁾ = W⁽²⁾ᵀδ⁽²⁾"),
+    ("B4 δ⁽¹⁾", "backward 4/5: δ⁽¹⁾ = ∂L/∂z⁽¹⁾ = ∂L/∂a⁽¹⁾ ⊙ σ′(z⁽¹⁾)"),
+    ("B5 ∂W⁽¹⁾", "backward 5/5: ∂L/∂W⁽¹⁾ = δ⁽¹⁾xᵀ,  ∂L/∂b⁽¹⁾ = δ⁽¹⁾"),
+]
+
+H = 1.2  # vertical distance between the two units of a layer
+POS = {"x1": (0.0, H), "x2": (0.0, 0.0), "h1": (1.7, H), "h2": (1.7, 0.0)}
+POS |= {"out": (3.65, H / 2), "loss": (4.8, H / 2)}
+RADIUS = 0.2
+FORWARD, BACKWARD = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
+GREY = "#b0b0b0"
+LINE = 0.17  # height of a line of 10-point text in data units
+
+
+def _fmt(v):
+    """A number for the drawing: 3 significant digits and a true minus sign."""
+    text = f"{v:.3g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
+    return text.replace("-", "−")
+
+
+def _p(v):
+    """A number as a factor in a formula: negative numbers in parentheses."""
+    return f"({_fmt(v)})" if v < 0 else _fmt(v)
+
+
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _w(key, j, k):
+    """The weight's symbol, e.g. w⁽¹⁾₁₂ (row j, column k, counted from 0)."""
+    return f"w⁽¹⁾{j + 1}{k + 1}".translate(SUB) if key == "W1" else f"w⁽²⁾{k + 1}".translate(SUB)
+
+
+def _formulas(s, stage):
+    """The current step's formulas with its numbers filled in, one string per line."""
+    x, W1, b1, W2 = s["x"], s["W1"], s["b1"], s["W2"]
+    z1, a1, sp, d2, g = s["z1"], s["a1"], s["sigma_prime"], s["delta2"], s["grad_a1"]
+    units = [str(j + 1).translate(SUB) for j in range(2)]
+    if stage == 0:
+        return [
+            f"x = ({_fmt(x[0])}, {_fmt(x[1])}),  target y = {_fmt(s['y'])};  "
+            "weights on the edges, biases b beside the units"
+        ]
+    if stage == 1:
+        return [
+            f"z⁽¹⁾{u} = {_w('W1', j, 0)}·x₁ + {_w('W1', j, 1)}·x₂ + b⁽¹⁾{u} = "
+            f"{_p(W1[j, 0])}·{_p(x[0])} + {_p(W1[j, 1])}·{_p(x[1])} + {_p(b1[j])} = "
+            f"{_fmt(z1[j])}"
+            for j, u in enumerate(units)
+        ]
+    if stage == 2:
+        return [
+            f"a⁽¹⁾{u} = σ(z⁽¹⁾{u}) = 1/(1 + exp(−z⁽¹⁾{u})) = 1/(1 + exp({_fmt(-z1[j])})) = "
+            f"{_fmt(a1[j])}"
+            for j, u in enumerate(units)
+        ]
+    if stage == 3:
+        return [
+            f"ŷ = w⁽²⁾₁·a⁽¹⁾₁ + w⁽²⁾₂·a⁽¹⁾₂ + b⁽²⁾ = {_p(W2[0, 0])}·{_p(a1[0])} + "
+            f"{_p(W2[0, 1])}·{_p(a1[1])} + {_p(s['b2'][0])} = {_fmt(s['y_hat'])}"
+        ]
+    if stage == 4:
+        return [f"L = (ŷ − y)² = ({_fmt(s['y_hat'])} − {_p(s['y'])})² = {_fmt(s['loss'])}"]
+    if stage == 5:
+        return [f"δ⁽²⁾ = ∂L/∂ŷ = 2(ŷ − y) = 2·({_fmt(s['y_hat'])} − {_p(s['y'])}) = {_fmt(d2)}"]
+    if stage == 6:
+        return [
+            f"∂L/∂w⁽²⁾{u} = δ⁽²⁾·a⁽¹⁾{u} = {_p(d2)}·{_p(a1[j])} = {_fmt(s['grad_W2'][0, j])}"
+            for j, u in enumerate(units)
+        ] + [f"∂L/∂b⁽²⁾ = δ⁽²⁾ = {_fmt(s['grad_b2'][0])}"]
+    if stage == 7:
+        return [
+            f"∂L/∂a⁽¹⁾{u} = w⁽²⁾{u}·δ⁽²⁾ = {_p(W2[0, j])}·{_p(d2)} = {_fmt(g[j])}"
+            for j, u in enumerate(units)
+        ]
+    if stage == 8:
+        return [
+            f"δ⁽¹⁾{u} = ∂L/∂a⁽¹⁾{u}·σ′(z⁽¹⁾{u}),  σ′(z⁽¹⁾{u}) = a⁽¹⁾{u}(1 − a⁽¹⁾{u}) = "
+            f"{_fmt(sp[j])},  δ⁽¹⁾{u} = {_p(g[j])}·{_p(sp[j])} = {_fmt(s['delta1'][j])}"
+            for j, u in enumerate(units)
+        ]
+    gw = s["grad_W1"]
+    return [
+        f"∂L/∂{_w('W1', j, 0)} = δ⁽¹⁾{u}·x₁ = {_fmt(gw[j, 0])},   "
+        f"∂L/∂{_w('W1', j, 1)} = δ⁽¹⁾{u}·x₂ = {_fmt(gw[j, 1])},   "
+        f"∂L/∂b⁽¹⁾{u} = δ⁽¹⁾{u} = {_fmt(s['grad_b1'][j])}"
+        for j, u in enumerate(units)
+    ]
+
+
+def _edges():
+    """(source, target, weight key, row, column) for every weight."""
+    first = [(f"x{k + 1}", f"h{j + 1}", "W1", j, k) for j in range(2) for k in range(2)]
+    return first + [(f"h{j + 1}", "out", "W2", 0, j) for j in range(2)]
+
+
+def _label_at(key, j, k):
+    """Where along its edge a weight's label sits: away from the crossing of W⁽¹⁾'s edges."""
+    return 0.3 if key == "W1" and j != k else 0.5
+
+
+def _weight_symbol(key, j, k):
+    return rf"$w^{{(1)}}_{{{j + 1}{k + 1}}}$" if key == "W1" else rf"$w^{{(2)}}_{{{k + 1}}}$"
+
+
+def _node(ax, name, label, color, active):
+    from matplotlib.patches import Circle
+
+    x, y = POS[name]
+    ax.add_patch(
+        Circle(
+            (x, y),
+            RADIUS,
+            zorder=3,
+            facecolor=color if active else "white",
+            edgecolor=color if active else "#555555",
+            lw=1.6,
+        )
+    )
+    ax.text(x, y, label, ha="center", va="center", fontsize=12, color="white" if active else "k")
+
+
+def _frame(ax):
+    ax.set(xlim=(-0.7, 5.2), ylim=(-0.95, H + 0.95))
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+def _edge_label(ax, p0, p1, t, lines):
+    """``lines`` = [(text, colour, size), ...] stacked at fraction t along the edge."""
+    x = p0[0] + t * (p1[0] - p0[0])
+    y = p0[1] + t * (p1[1] - p0[1]) + (len(lines) - 1) * LINE / 2
+    for i, (text, color, size) in enumerate(lines):
+        ax.text(
+            x,
+            y - i * LINE,
+            text,
+            ha="center",
+            va="center",
+            fontsize=size,
+            color=color,
+            zorder=4,
+            bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"},
+        )
+
+
+def draw_architecture(fig):
+    """The 2–2–1 network with symbols only: nodes, weighted edges, biases and the loss."""
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    for src, dst, key, j, k in _edges():
+        p0, p1 = POS[src], POS[dst]
+        ax.plot([p0[0], p1[0]], [p0[1], p1[1]], color="#555555", lw=1.4, zorder=1)
+        _edge_label(ax, p0, p1, _label_at(key, j, k), [(_weight_symbol(key, j, k), "black", 12)])
+    ax.plot([POS["out"][0], POS["loss"][0]], [H / 2, H / 2], color="#555555", lw=1.4, ls=":")
+    for k in range(2):
+        _node(ax, f"x{k + 1}", f"$x_{k + 1}$", "black", False)
+    for j in range(2):
+        _node(ax, f"h{j + 1}", r"$\sigma$", "black", False)
+        x, y = POS[f"h{j + 1}"]
+        side = 1 if j == 0 else -1
+        va = "bottom" if j == 0 else "top"
+        ax.text(x, y + side * 0.26, rf"$b^{{(1)}}_{j + 1}$", ha="center", va=va, fontsize=12)
+        ax.text(
+            x,
+            y + side * 0.58,
+            rf"$z^{{(1)}}_{j + 1} \to a^{{(1)}}_{j + 1}$",
+            ha="center",
+            va=va,
+            fontsize=12,
+        )
+    _node(ax, "out", r"$\hat y$", "black", False)
+    x, y = POS["out"]
+    ax.text(x, y + 0.26, r"$b^{(2)}$", ha="center", va="bottom", fontsize=12)
+    _node(ax, "loss", "$L$", "black", False)
+    x, y = POS["loss"]
+    ax.text(x, y - 0.26, r"$(\hat y - y)^2$", ha="center", va="top", fontsize=12)
+    ax.text(x, y + 0.26, "target $y$", ha="center", va="bottom", fontsize=12)
+    _frame(ax)
+
+
+#: which parts of the drawing each stage highlights: (nodes, weight matrices)
+ACTIVE = [
+    ({"x1", "x2"}, set()),
+    ({"h1", "h2"}, {"W1"}),
+    ({"h1", "h2"}, set()),
+    ({"out"}, {"W2"}),
+    ({"loss"}, set()),
+    ({"out"}, set()),
+    ({"out"}, {"W2"}),
+    ({"h1", "h2"}, {"W2"}),
+    ({"h1", "h2"}, set()),
+    ({"h1", "h2"}, {"W1"}),
+]
+
+
+def _check_stage(stage):
+    if isinstance(stage, bool) or not isinstance(stage, numbers.Integral):
+        raise TypeError(f"stage must be an int, got {stage!r}")
+    if not 0 <= stage < len(STAGES):
+        raise ValueError(f"stage must be in [0, {len(STAGES)}), got {stage!r}")
+    return int(stage)
+
+
+def _stack(ax, x, y, lines, up):
+    """``lines`` = [(text, colour), ...] at (x, y), the first nearest the node."""
+    step = LINE if up else -LINE
+    for i, (text, color) in enumerate(lines):
+        ax.text(
+            x,
+            y + i * step,
+            text,
+            ha="center",
+            va="bottom" if up else "top",
+            fontsize=10,
+            color=color,
+        )
+
+
+def _unit_lines(s, stage, j):
+    """Values written beside hidden unit j, as far as ``stage`` has computed them."""
+    lines = []
+    bias = f"b={_fmt(s['b1'][j])}"
+    if stage >= 9:
+        bias += f",  ∂L/∂b={_fmt(s['grad_b1'][j])}"
+    lines.append((bias, BACKWARD if stage >= 9 else "black"))
+    if stage >= 1:
+        forward = f"z={_fmt(s['z1'][j])}"
+        if stage >= 2:
+            forward += f",  a={_fmt(s['a1'][j])}"
+        lines.append((forward, FORWARD))
+    if stage >= 7:
+        lines.append((f"∂L/∂a={_fmt(s['grad_a1'][j])}", BACKWARD))
+    if stage >= 8:
+        sp, d1 = s["sigma_prime"][j], s["delta1"][j]
+        lines.append((f"σ′(z)={_fmt(sp)},  δ={_fmt(d1)}", BACKWARD))
+    return lines
+
+
+def draw_pass(fig, state, stage):
+    """The network with every value computed up to ``stage`` (0–9) written on it.
+
+    Forward values are blue, gradients vermillion; the nodes and edges the current step
+    uses are highlighted; the step's formulas with their numbers are printed below.
+    """
+    stage = _check_stage(stage)
+    s = state
+    color = FORWARD if stage < 5 else BACKWARD
+    nodes, edge_keys = ACTIVE[stage]
+    ax = fig.add_axes((0.0, 0.2, 1.0, 0.72))
+    for src, dst, key, j, k in _edges():
+        p0, p1 = POS[src], POS[dst]
+        active = key in edge_keys
+        ax.plot(
+            [p0[0], p1[0]],
+            [p0[1], p1[1]],
+            color=color if active else GREY,
+            lw=3 if active else 1.2,
+            zorder=1,
+        )
+        lines = [(f"{_w(key, j, k)}={_fmt(s[key][j, k])}", "black", 10)]
+        if (key == "W2" and stage >= 6) or (key == "W1" and stage >= 9):
+            lines.append((f"∂L/∂w={_fmt(s['grad_' + key][j, k])}", BACKWARD, 9.5))
+        _edge_label(ax, p0, p1, _label_at(key, j, k), lines)
+    ax.plot([POS["out"][0], POS["loss"][0]], [H / 2, H / 2], color=GREY, lw=1.2, ls=":")
+    for k in range(2):
+        name = f"x{k + 1}"
+        _node(ax, name, f"x{k + 1}".translate(SUB), color, name in nodes)
+        x, y = POS[name]
+        ax.text(x - 0.26, y, f"{_fmt(s['x'][k])}", ha="right", va="center", fontsize=11)
+    for j in range(2):
+        name = f"h{j + 1}"
+        x, y = POS[name]
+        _node(ax, name, "σ", color, name in nodes)
+        up = j == 0
+        _stack(ax, x, y + (0.24 if up else -0.24), _unit_lines(s, stage, j), up)
+    x, y = POS["out"]
+    _node(ax, "out", "ŷ", color, "out" in nodes)
+    bias = [(f"b={_fmt(s['b2'][0])}", "black")]
+    if stage >= 6:
+        bias.append((f"∂L/∂b={_fmt(s['grad_b2'][0])}", BACKWARD))
+    _stack(ax, x, y + 0.24, bias, True)
+    below = [(f"ŷ={_fmt(s['y_hat'])}", FORWARD)] if stage >= 3 else []
+    if stage >= 5:
+        below.append((f"δ⁽²⁾=∂L/∂ŷ={_fmt(s['delta2'])}", BACKWARD))
+    _stack(ax, x, y - 0.24, below, False)
+    x, y = POS["loss"]
+    _node(ax, "loss", "L", color, "loss" in nodes)
+    _stack(ax, x, y + 0.24, [(f"y={_fmt(s['y'])}", "black")], True)
+    if stage >= 4:
+        _stack(ax, x, y - 0.24, [(f"L={_fmt(s['loss'])}", FORWARD)], False)
+    _frame(ax)
+    fig.text(0.02, 0.95, STAGES[stage][1], fontsize=12, va="center")
+    for i, line in enumerate(_formulas(s, stage)):
+        fig.text(0.02, 0.16 - 0.06 * i, line, fontsize=10.5, va="center", color=color)
+
+
+def describe_pass(state, stage):
+    """One sentence: the step shown, its result, and the input and weight in use."""
+    stage = _check_stage(stage)
+    s = state
+    where = f"for x = ({_fmt(s['x'][0])}, {_fmt(s['x'][1])}) and w⁽¹⁾₁₁ = {_fmt(s['W1'][0, 0])}"
+    results = [
+        f"input and weights shown {where}",
+        f"pre-activations z⁽¹⁾ = ({_fmt(s['z1'][0])}, {_fmt(s['z1'][1])}) {where}",
+        f"activations a⁽¹⁾ = ({_fmt(s['a1'][0])}, {_fmt(s['a1'][1])}) {where}",
+        f"output ŷ = {_fmt(s['y_hat'])} {where}",
+        f"loss L = {_fmt(s['loss'])} {where}",
+        f"δ⁽²⁾ = ∂L/∂ŷ = {_fmt(s['delta2'])} {where}",
+        f"∂L/∂W⁽²⁾ = ({_fmt(s['grad_W2'][0, 0])}, {_fmt(s['grad_W2'][0, 1])}) {where}",
+        f"∂L/∂a⁽¹⁾ = ({_fmt(s['grad_a1'][0])}, {_fmt(s['grad_a1'][1])}) {where}",
+        f"δ⁽¹⁾ = ({_fmt(s['delta1'][0])}, {_fmt(s['delta1'][1])}) with σ′(z⁽¹⁾) = "
+        f"({_fmt(s['sigma_prime'][0])}, {_fmt(s['sigma_prime'][1])}) {where}",
+        f"∂L/∂W⁽¹⁾ = [[{_fmt(s['grad_W1'][0, 0])}, {_fmt(s['grad_W1'][0, 1])}], "
+        f"[{_fmt(s['grad_W1'][1, 0])}, {_fmt(s['grad_W1'][1, 1])}]] {where}",
+    ]
+    kind = "forward" if stage < 5 else "backward"
+    return f"Step {stage + 1} of {len(STAGES)} ({kind} pass): {results[stage]}."
+
+
+def network_explorer(x1_values=(0.5, 2.0), w11_values=(0.5, 3.0), *, x2=1.0, y=1.0):
+    """Step through the forward and backward pass; vary the input x₁ and the weight w⁽¹⁾₁₁.
+
+    ``x1_values`` and ``w11_values`` are increasing numbers (the first of each is the
+    default); the other weights are :data:`DEFAULT_WEIGHTS`.
+    """
+    x1_values, w11_values = list(x1_values), list(w11_values)
+    x2, y = check_real("x2", x2), check_real("y", y)
+
+    def compute(stage, x1, w11):
+        W1 = DEFAULT_WEIGHTS["W1"].copy()
+        W1[0, 0] = w11
+        return network_pass(np.array([x1, x2]), y, W1=W1)
+
+    stage = Slider.from_values("pass step", list(range(len(STAGES))), value=0)
+    stage.labels = [label for label, _ in STAGES]  # name the steps instead of numbering them
+    return Explorer(
+        compute,
+        lambda fig, state, stage, x1, w11: draw_pass(fig, state, stage),
+        lambda state, stage, x1, w11: describe_pass(state, stage),
+        figsize=(7.2, 4.8),
+        stage=stage,
+        x1=Slider.from_values("input x₁", x1_values, value=x1_values[0]),
+        w11=Slider.from_values("weight w⁽¹⁾₁₁", w11_values, value=w11_values[0]),
+    )

@@ -1,0 +1,81 @@
+"""Chapter 2's widget and experiments: gradient profiles of deep networks, dying ReLUs."""
+
+import numpy as np
+import pytest
+
+import paramopt as po
+from paramopt.widgets.depth import depth_explorer, dying_relu, gradient_profile, probe_batch
+
+
+def test_profile_matches_a_manual_backward_pass():
+    profile = gradient_profile(4, "tanh", "he", width=8, seed=3)
+    X, y = probe_batch(seed=3)
+    model = po.nn.mlp([16, 8, 8, 8, 1], "tanh", "kaiming", rng=3)
+    loss = po.nn.MSELoss()
+    loss.forward(model.forward(X), y)
+    model.backward(loss.backward())
+    expected = [np.linalg.norm(m.grad_weight) for m in model if isinstance(m, po.nn.Linear)]
+    np.testing.assert_allclose(profile["norms"], expected, rtol=1e-12)
+    assert profile["ratio"] == pytest.approx(expected[0] / expected[-1])
+
+
+def test_deep_sigmoid_vanishes_and_relu_he_or_batchnorm_do_not():
+    assert gradient_profile(20, "sigmoid", "xavier")["ratio"] < 1e-8
+    assert gradient_profile(20, "relu", "default")["ratio"] < 1e-4  # torch's default init
+    assert 1e-2 < gradient_profile(20, "relu", "he")["ratio"] < 1e2
+    assert 1e-2 < gradient_profile(20, "sigmoid", "xavier", True)["ratio"] < 1e2
+
+
+def test_overflow_is_reported_as_divergence():
+    with pytest.raises(po.Diverged, match="forward pass at layer"):
+        gradient_profile(50, "relu", "normal", std=1e8)
+    with pytest.raises(po.Diverged, match="weight gradient of layer"):
+        gradient_profile(50, "relu", "normal", std=1e3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"depth": 1}, ValueError, "at least 2"),
+        ({"depth": 5, "activation": "gelu"}, ValueError, "activation must be one of"),
+        ({"depth": 5, "init": "orthogonal"}, ValueError, "init must be one of"),
+        ({"depth": 5, "batchnorm": "yes"}, TypeError, "batchnorm must be a bool"),
+        ({"depth": 5, "std": -1.0}, ValueError, "Invalid std"),
+    ],
+)
+def test_profile_rejects_bad_settings(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        gradient_profile(**kwargs)
+
+
+def test_explorer_grid_and_controls():
+    explorer = depth_explorer()
+    sizes = [len(c.values) for c in explorer.controls.values()]
+    assert sizes == [2, 3, 3, 2] and np.prod(sizes) == 36
+    default = {name: c.value for name, c in explorer.controls.items()}
+    base = explorer.frame(**default)
+    assert "20 layers of a sigmoid network with xavier" in base.text
+    for name, control in explorer.controls.items():
+        other = next(v for v in control.values if v != control.value)
+        assert explorer.frame(**{**default, name: other}).png != base.png, name
+
+
+def test_explorer_frame_says_diverged_instead_of_failing():
+    explorer = depth_explorer(std=1e8)
+    frame = explorer.frame(depth=50, activation="relu", init="normal", batchnorm=False)
+    assert frame.text.startswith("diverged at step") and frame.diverged_at > 0
+
+
+def test_dying_relu_trends():
+    slow, fast = dying_relu(0.01), dying_relu(1.0)
+    assert slow["dead_before"] == fast["dead_before"]  # same initialisation
+    assert fast["dead_after"] > slow["dead_after"] + 0.2  # a large step kills units
+    assert dying_relu(0.01, bias=-1.5)["dead_before"] > slow["dead_before"] + 0.05
+    assert 0 <= slow["dead_after"] <= 1 and slow["steps"] == 30 * 10
+
+
+def test_dying_relu_validates_and_reports_divergence():
+    with pytest.raises(ValueError, match="Invalid lr"):
+        dying_relu(-0.1)
+    with pytest.raises(po.Diverged):
+        dying_relu(1e300, epochs=3)
