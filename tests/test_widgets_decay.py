@@ -1,0 +1,257 @@
+"""Chapter 7's library: decoupled weight decay, the 2-D problem, the explorer, the digits loop."""
+
+import numpy as np
+import pytest
+
+import paramopt as po
+from paramopt import surfaces
+from paramopt.widgets.decay import (
+    KINDS,
+    DecoupledWeightDecay,
+    ShiftedQuadratic,
+    accuracy,
+    decay_explorer,
+    decay_optimizer,
+    decay_paths,
+    decoupled_limit,
+    effective_decay,
+    parameter_norm,
+    train_mlp,
+)
+
+RNG = np.random.default_rng(0)
+THETA0 = [RNG.normal(size=(3, 4)), RNG.normal(size=4)]
+GRADS = [[RNG.normal(size=(3, 4)), RNG.normal(size=4)] for _ in range(25)]
+
+
+def run(make, grads=GRADS):
+    params = [p.copy() for p in THETA0]
+    opt = make(params)
+    for g in grads:
+        opt.step(g)
+    return params
+
+
+# -- DecoupledWeightDecay -----------------------------------------------------------------
+
+
+def test_decoupled_adam_is_adamw_exactly():
+    ours = run(lambda p: DecoupledWeightDecay(po.optim.Adam(p, lr=0.01), 0.3))
+    adamw = run(lambda p: po.optim.AdamW(p, lr=0.01, weight_decay=0.3))
+    for a, b in zip(ours, adamw, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_decoupled_adam_matches_torch_adamw(torch):
+    ours = run(lambda p: DecoupledWeightDecay(po.optim.Adam(p, lr=0.01), 0.3))
+    tensors = [torch.tensor(p, requires_grad=True) for p in THETA0]
+    opt = torch.optim.AdamW(tensors, lr=0.01, weight_decay=0.3, foreach=False)
+    for grads in GRADS:
+        for t, g in zip(tensors, grads, strict=True):
+            t.grad = torch.from_numpy(g)
+        opt.step()
+    for a, t in zip(ours, tensors, strict=True):
+        np.testing.assert_allclose(a, t.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_plain_sgd_decay_equals_l2_but_not_with_momentum():
+    """The theorem of the chapter: without momentum, (1 - γλ)θ - γ∇f = θ - γ(∇f + λθ)."""
+    l2 = run(lambda p: po.optim.SGD(p, lr=0.1, weight_decay=0.5))
+    dec = run(lambda p: DecoupledWeightDecay(po.optim.SGD(p, lr=0.1), 0.5))
+    for a, b in zip(l2, dec, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    l2 = run(lambda p: po.optim.SGD(p, lr=0.1, momentum=0.9, weight_decay=0.5))
+    dec = run(lambda p: DecoupledWeightDecay(po.optim.SGD(p, lr=0.1, momentum=0.9), 0.5))
+    assert np.abs(l2[0] - dec[0]).max() > 1e-2
+
+
+def test_decoupled_reads_the_learning_rate_at_each_step():
+    theta = np.ones(3)
+    opt = DecoupledWeightDecay(po.optim.SGD([theta], lr=0.1), 0.5)
+    opt.step([np.zeros(3)])
+    opt.optimizer.lr = 0.2
+    opt.step([np.zeros(3)])
+    np.testing.assert_allclose(theta, (1 - 0.05) * (1 - 0.1))
+
+
+def test_decoupled_rejects_bad_input_and_bad_grads_change_nothing():
+    theta = np.ones(3)
+    with pytest.raises(TypeError, match="paramopt.optim optimiser"):
+        DecoupledWeightDecay([theta], 0.1)
+    with pytest.raises(ValueError, match="weight_decay=0"):
+        DecoupledWeightDecay(po.optim.SGD([theta], weight_decay=0.1), 0.1)
+    with pytest.raises(ValueError, match="Invalid weight_decay: -1"):
+        DecoupledWeightDecay(po.optim.SGD([theta]), -1)
+    opt = DecoupledWeightDecay(po.optim.SGD([theta], lr=0.1), 0.5)
+    with pytest.raises(ValueError, match="shape"):
+        opt.step([np.zeros(4)])
+    np.testing.assert_array_equal(theta, np.ones(3))  # not even decayed
+
+
+# -- the 2-D problem and the paths --------------------------------------------------------
+
+
+def test_shifted_quadratic_gradient_and_ridge_minimum():
+    surface = ShiftedQuadratic(center=(2.0, -1.0), kappa=5.0)
+    theta, h = np.array([0.3, 0.7]), 1e-6
+    numeric = [
+        (surface.value(theta + e) - surface.value(theta - e)) / (2 * h) for e in np.eye(2) * h
+    ]
+    np.testing.assert_allclose(surface.grad(theta), numeric, rtol=1e-7)
+    for lam in (0.0, 0.5, 3.0):
+        ridge = surface.ridge_minimum(lam)
+        np.testing.assert_allclose(surface.grad(ridge) + lam * ridge, 0.0, atol=1e-12)
+    with pytest.raises(ValueError, match="kappa"):
+        ShiftedQuadratic(kappa=0.5)
+    with pytest.raises(ValueError, match="center must have shape"):
+        ShiftedQuadratic(center=(1.0, 2.0, 3.0))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_l2_paths_end_at_the_l2_minimum(optimizer):
+    surface = ShiftedQuadratic()
+    for lam in (0.5, 2.0):
+        paths = decay_paths(optimizer, lam)
+        assert set(paths) == set(KINDS)
+        np.testing.assert_allclose(paths["l2"].theta[-1], surface.ridge_minimum(lam), atol=1e-5)
+        np.testing.assert_allclose(paths["none"].theta[-1], surface.center, atol=1e-5)
+
+
+def test_sgdw_ends_at_the_l2_minimum_of_a_weaker_coefficient():
+    surface = ShiftedQuadratic()
+    lam = 1.0
+    end = decay_paths("sgd", lam)["decoupled"].theta[-1]
+    np.testing.assert_allclose(end, surface.ridge_minimum(0.1 * lam), atol=1e-6)  # (1 - μ)λ
+    np.testing.assert_allclose(end, decoupled_limit("sgd", lam), atol=1e-6)
+    assert np.abs(end - surface.ridge_minimum(lam)).max() > 0.5
+
+
+def test_adamw_settles_in_the_box_of_radius_one_over_lambda():
+    surface = ShiftedQuadratic()
+    end = decay_paths("adam", 2.0, steps=3000)["decoupled"].theta[-1]
+    np.testing.assert_allclose(end, [0.5, 0.5], atol=5e-3)
+    np.testing.assert_allclose(decoupled_limit("adam", 2.0), [0.5, 0.5])
+    np.testing.assert_allclose(decoupled_limit("adam", 0.5), [2.0, 1.5])
+    assert np.abs(end - surface.ridge_minimum(2.0)).max() > 0.3
+
+
+def test_decay_optimizer_and_limit_reject_bad_input():
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        decay_optimizer("rmsprop", "l2", 0.1)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        decay_optimizer("sgd", "L1", 0.1)
+    with pytest.raises(ValueError, match="Invalid weight_decay"):
+        decay_optimizer("sgd", "l2", -0.1)
+    with pytest.raises(ValueError, match="Invalid weight_decay"):
+        decoupled_limit("adam", 0.0)
+
+
+def test_a_blown_up_path_raises_diverged():
+    huge = ShiftedQuadratic(kappa=1e4)
+    with pytest.raises(po.Diverged):
+        surfaces.run(huge, decay_optimizer("sgd", "l2", 0.1), (0.0, 1.0), 200)
+
+
+# -- the explorer -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return decay_explorer()
+
+
+def test_explorer_size_and_every_control_changes_the_default_frame(explorer):
+    sizes = [len(c.values) for c in explorer.controls.values()]
+    assert np.prod(sizes) == 18
+    default = {name: c.value for name, c in explorer.controls.items()}
+    png = explorer.frame(**default).png
+    for name, control in explorer.controls.items():
+        other = next(v for v in control.values if v != control.value)
+        assert explorer.frame(**{**default, name: other}).png != png, name
+
+
+def test_describe_states_the_numbers(explorer):
+    text = explorer.frame(optimizer="sgd", kind="decoupled", weight_decay=1.0).text
+    assert text.startswith("SGD with momentum 0.9 with decoupled decay, λ = 1")
+    assert "L2-regularised minimum is (1.25, 1.36)" in text
+    assert "predicted limit of decoupled decay is (2.27, 1.49)" in text
+
+
+# -- effective decay and the digits loop --------------------------------------------------
+
+
+def test_effective_decay_of_adam_and_adamw():
+    grads = [[np.full((3, 4), 10.0), np.full(4, 0.01)]] * 3
+    adam = po.optim.Adam([p.copy() for p in THETA0], lr=0.01, weight_decay=0.1)
+    adamw = po.optim.AdamW([p.copy() for p in THETA0], lr=0.01, weight_decay=0.1)
+    with pytest.raises(ValueError, match="taken a step"):
+        effective_decay(adam)
+    for g in grads:
+        adam.step(g)
+        adamw.step(g)
+    for rate in effective_decay(adamw):
+        np.testing.assert_allclose(rate, 1e-3)
+    big, small = effective_decay(adam)
+    t, state = 3, adam.state[0]
+    v_hat = state["exp_avg_sq"] / (1 - 0.999**t)
+    np.testing.assert_allclose(big, 1e-3 / (np.sqrt(v_hat) + 1e-8))
+    assert small.min() > 10 * big.max()  # large gradient history: decayed far less
+    with pytest.raises(TypeError, match="Adam or AdamW"):
+        effective_decay(po.optim.SGD([np.ones(2)]))
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = po.data.load_digits()
+    return X[:150], y[:150]
+
+
+def test_train_mlp_is_deterministic_and_learns(digits):
+    X, y = digits
+    make = lambda p: po.optim.Adam(p, lr=1e-2)  # noqa: E731
+    net, opt = train_mlp(X, y, make, hidden=16, epochs=15, rng=3)
+    again, _ = train_mlp(X, y, make, hidden=16, epochs=15, rng=3)
+    for a, b in zip(net.parameters(), again.parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert accuracy(net, X, y) > 0.9
+    assert opt.state[0]["step"] == 15 * 5  # 150 rows in batches of 32: 5 per epoch
+    norm = parameter_norm(net)
+    assert norm == pytest.approx(np.sqrt(sum(np.sum(p**2) for p in net.parameters())))
+
+
+def test_weight_decay_shrinks_the_weights(digits):
+    X, y = digits
+    norms = [
+        parameter_norm(
+            train_mlp(
+                X,
+                y,
+                lambda p, lam=lam: po.optim.AdamW(p, 1e-2, weight_decay=lam),
+                hidden=16,
+                epochs=10,
+            )[0]
+        )  # fmt: skip
+        for lam in (0.0, 1.0, 5.0)
+    ]
+    assert norms[0] > norms[1] > norms[2]
+
+
+def test_train_mlp_rejects_bad_input_and_reports_divergence(digits):
+    X, y = digits
+    make = lambda p: po.optim.SGD(p, lr=0.1)  # noqa: E731
+    with pytest.raises(ValueError, match="one per row"):
+        train_mlp(X, y[:-1], make)
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
+        train_mlp(X, y, make, epochs=0)
+    with pytest.raises(TypeError, match="make_optimizer must be callable"):
+        train_mlp(X, y, "adam")
+
+    class Explode:
+        def __init__(self, params):
+            self.params = params
+
+        def step(self, grads):
+            self.params[0][0, 0] = np.inf
+
+    with pytest.raises(po.Diverged, match="diverged at step 1: parameters"):
+        train_mlp(X, y, Explode, epochs=1)
