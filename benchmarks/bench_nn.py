@@ -1,7 +1,9 @@
 """Time one training step of an MLP in paramopt.nn and in torch, in the same run.
 
 A step is forward + CrossEntropyLoss + backward of the MLP 64-256-256-10 with ReLU,
-float32, for batch sizes 32, 256 and 2048 (torch: autograd with zero_grad each step).
+float32, for batch sizes 32, 256 and 2048 (torch: autograd with zero_grad each step);
+a second table adds the optimiser: a full training step with Adam (paramopt.optim.Adam
+against torch.optim.Adam with its CPU defaults).
 Prints milliseconds per step (best of several repeats, after warm-up) and the ratio
 paramopt / torch; below 1 means paramopt is faster.
 
@@ -66,21 +68,25 @@ def thread_report(torch):
     print(f"torch {torch.__version__}, torch.get_num_threads() = {torch.get_num_threads()}")
 
 
-def paramopt_step(model, loss, x, labels):
+def paramopt_step(model, loss, x, labels, optimizer=None):
     def step():
         loss.forward(model.forward(x), labels)
         model.backward(loss.backward(), input_grad=False)  # as torch: x needs no gradient
+        if optimizer is not None:
+            optimizer.step(model.gradients())
 
     return step
 
 
-def torch_step(torch, model, x, labels):
+def torch_step(torch, model, x, labels, optimizer=None):
     loss_fn = torch.nn.CrossEntropyLoss()
     x, labels = torch.from_numpy(x), torch.from_numpy(labels)
 
     def step():
         model.zero_grad()
         loss_fn(model(x), labels).backward()
+        if optimizer is not None:
+            optimizer.step()
 
     return step
 
@@ -146,15 +152,20 @@ def main():
     reference = torch_copy(torch, model)
     loss = po.nn.CrossEntropyLoss()
     print(f"load average (1 min) before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    print(f"\nMLP {'-'.join(map(str, WIDTHS))} ReLU, float32, forward + loss + backward")
-    print(f"{'batch':>6} {'paramopt ms':>12} {'torch ms':>10} {'ratio':>7}")
-    for batch in BATCHES:
-        x = rng.standard_normal((batch, WIDTHS[0]), dtype=np.float32)
-        labels = rng.integers(0, WIDTHS[-1], batch)
-        ours = paramopt_step(model, loss, x, labels)
-        theirs = torch_step(torch, reference, x, labels)
-        po_best, torch_best = best_ms([ours, theirs], args.seconds, args.repeats)
-        print(f"{batch:>6} {po_best:>12.3f} {torch_best:>10.3f} {po_best / torch_best:>7.2f}")
+    for with_adam in (False, True):
+        what = "forward + loss + backward" + (" + Adam step" if with_adam else "")
+        print(f"\nMLP {'-'.join(map(str, WIDTHS))} ReLU, float32, {what}")
+        print(f"{'batch':>6} {'paramopt ms':>12} {'torch ms':>10} {'ratio':>7}")
+        for batch in BATCHES:
+            x = rng.standard_normal((batch, WIDTHS[0]), dtype=np.float32)
+            labels = rng.integers(0, WIDTHS[-1], batch)
+            ours_opt = po.optim.Adam(model.parameters()) if with_adam else None
+            theirs_opt = torch.optim.Adam(reference.parameters()) if with_adam else None
+            ours = paramopt_step(model, loss, x, labels, ours_opt)
+            theirs = torch_step(torch, reference, x, labels, theirs_opt)
+            po_best, torch_best = best_ms([ours, theirs], args.seconds, args.repeats)
+            ratio = po_best / torch_best
+            print(f"{batch:>6} {po_best:>12.3f} {torch_best:>10.3f} {ratio:>7.2f}")
     print(f"\nload average (1 min) after: {os.getloadavg()[0]:.2f}")
     return 0
 
