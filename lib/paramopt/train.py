@@ -22,7 +22,7 @@ from paramopt.data import minibatches
 from paramopt.nn.losses import CrossEntropyLoss, Loss
 from paramopt.nn.module import Module
 from paramopt.optim.optimizer import Optimizer
-from paramopt.validation import Diverged
+from paramopt.validation import Diverged, check_positive_int
 
 __all__ = ["History", "accuracy", "evaluate", "fit"]
 
@@ -100,14 +100,6 @@ def _check_data(name_X, X, name_y, y, dtype):
     if not np.isfinite(X).all():
         raise ValueError(f"{name_X} must be finite")
     return X, y
-
-
-def _check_count(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"Invalid {name}: {value!r} (must be >= 1)")
-    return int(value)
 
 
 def _outputs(model, X, chunk=4096):
@@ -190,8 +182,8 @@ def fit(
         p is not q for p, q in zip(optimizer.params, params, strict=True)
     ):
         raise ValueError("optimizer must be built on model.parameters(), in the same order")
-    epochs = _check_count("epochs", epochs)
-    batch_size = _check_count("batch_size", batch_size)
+    epochs = check_positive_int("epochs", epochs)
+    batch_size = check_positive_int("batch_size", batch_size)
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         rng = np.random.default_rng(rng)
     if not isinstance(rng, np.random.Generator):

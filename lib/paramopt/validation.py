@@ -42,6 +42,18 @@ def check_real(name, value, *, low=None, high=None, low_open=False, high_open=Fa
     return x
 
 
+def check_positive_int(name, value):
+    """Return ``value`` as an int after checking it is an integer >= 1 (bool excluded).
+
+    Raises TypeError for non-integers and ValueError for values below 1.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"Invalid {name}: {value!r} (must be >= 1)")
+    return int(value)
+
+
 def check_array(name, value, *, ndim=None, shape=None, finite=True):
     """Return ``value`` as a float ndarray after checking dims, shape and finiteness.
 

@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from paramopt.nn.linear import positive_int
 from paramopt.nn.module import Module, float_dtype
-from paramopt.validation import check_real
+from paramopt.validation import check_positive_int, check_real
 
 __all__ = ["BatchNorm1d"]
 
@@ -33,7 +32,7 @@ class BatchNorm1d(Module):
     buffer_names = ("running_mean", "running_var")
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, *, dtype=np.float64):
-        self.num_features = positive_int("num_features", num_features)
+        self.num_features = check_positive_int("num_features", num_features)
         self.eps = check_real("eps", eps, low=0, low_open=True)
         if momentum is not None:
             momentum = check_real("momentum", momentum, low=0, high=1)

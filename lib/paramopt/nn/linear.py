@@ -1,23 +1,14 @@
 """The fully connected (affine) layer."""
 
 import math
-import numbers
 
 import numpy as np
 
 from paramopt.nn import init
 from paramopt.nn.module import Module, float_dtype
+from paramopt.validation import check_positive_int
 
 __all__ = ["Linear"]
-
-
-def positive_int(name, value):
-    """Return ``value`` after checking it is an int >= 1 (bool excluded)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"Invalid {name}: {value!r} (must be >= 1)")
-    return int(value)
 
 
 class Linear(Module):
@@ -40,8 +31,8 @@ class Linear(Module):
     can_skip_input_grad = True
 
     def __init__(self, in_features, out_features, rng=None, *, dtype=np.float64):
-        self.in_features = positive_int("in_features", in_features)
-        self.out_features = positive_int("out_features", out_features)
+        self.in_features = check_positive_int("in_features", in_features)
+        self.out_features = check_positive_int("out_features", out_features)
         dtype, rng = float_dtype(dtype), init.as_rng(rng)
         self.weight = np.empty((self.out_features, self.in_features), dtype)
         self.bias = np.empty(self.out_features, dtype)

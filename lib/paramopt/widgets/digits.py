@@ -6,15 +6,13 @@ grid's rates matter; :func:`digits_explorer` shows the search's curves (nothing 
 trained at display).
 """
 
-import numbers
-
 import numpy as np
 from matplotlib.ticker import NullLocator
 
 from paramopt import nn, optim
 from paramopt.style import OKABE_ITO
 from paramopt.train import fit
-from paramopt.validation import Diverged, check_real
+from paramopt.validation import Diverged, check_positive_int, check_real
 from paramopt.widgets.controls import Choice, Slider
 from paramopt.widgets.explorer import Explorer
 
@@ -73,14 +71,6 @@ def make_optimizer(name, params, lr):
     return getattr(optim, cls)(params, lr=lr, **fixed)
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"Invalid {name}: {value!r} (must be >= 1)")
-    return int(value)
-
-
 def _check_grid(grid):
     if not isinstance(grid, dict) or not grid:
         raise TypeError(f"grid must be a non-empty dict {{optimizer: lrs}}, got {grid!r}")
@@ -123,8 +113,9 @@ def lr_search(
     the :class:`paramopt.Diverged` it raised.
     """
     grid = _check_grid(LR_GRID if grid is None else grid)
-    hidden = [_positive_int("hidden", h) for h in hidden]
-    epochs, batch_size = _positive_int("epochs", epochs), _positive_int("batch_size", batch_size)
+    hidden = [check_positive_int("hidden", h) for h in hidden]
+    epochs = check_positive_int("epochs", epochs)
+    batch_size = check_positive_int("batch_size", batch_size)
     X, X_val = np.asarray(X, dtype=dtype), np.asarray(X_val, dtype=dtype)
     widths = [X.shape[1], *hidden, int(np.max(y)) + 1]
     results = {}

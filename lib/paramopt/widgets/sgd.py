@@ -8,15 +8,13 @@
   seeds at once, the model of SGD's noise used to study escapes from a local minimum.
 """
 
-import numbers
-
 import numpy as np
 from matplotlib.ticker import NullLocator
 
 from paramopt import nn, optim, surfaces
 from paramopt.style import OKABE_ITO
 from paramopt.train import fit
-from paramopt.validation import Diverged, check_array, check_real
+from paramopt.validation import Diverged, check_array, check_positive_int, check_real
 from paramopt.widgets.controls import Slider
 from paramopt.widgets.explorer import Explorer
 
@@ -29,14 +27,6 @@ __all__ = [
     "sgd_explorer",
     "step_noise",
 ]
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"Invalid {name}: {value!r} (must be >= 1)")
-    return int(value)
 
 
 def _increasing(name, values, check):
@@ -70,11 +60,11 @@ def batch_sweep(X, y, batch_sizes, lrs, *, epochs, seed=0):
     :class:`paramopt.Diverged` it raised, so a widget can show it.
     """
     X = check_array("X", X, ndim=2)
-    batch_sizes = _increasing("batch_sizes", batch_sizes, _positive_int)
+    batch_sizes = _increasing("batch_sizes", batch_sizes, check_positive_int)
     if batch_sizes[-1] > len(X):
         raise ValueError(f"batch_sizes must be at most len(X) = {len(X)}, got {batch_sizes[-1]}")
     lrs = _increasing("lrs", lrs, _lr)
-    epochs = _positive_int("epochs", epochs)
+    epochs = check_positive_int("epochs", epochs)
     n_classes = int(np.max(y)) + 1
     results = {}
     for batch_size in batch_sizes:
@@ -226,10 +216,10 @@ def minibatch_noise(model, loss, X, y, batch_sizes, *, draws=200, rng=0):
     X = check_array("X", X, ndim=2).astype(model.dtype, copy=False)
     y = np.asarray(y)
     n = len(X)
-    batch_sizes = _increasing("batch_sizes", batch_sizes, _positive_int)
+    batch_sizes = _increasing("batch_sizes", batch_sizes, check_positive_int)
     if batch_sizes[-1] > n:
         raise ValueError(f"batch_sizes must be at most len(X) = {n}, got {batch_sizes[-1]}")
-    draws = _positive_int("draws", draws)
+    draws = check_positive_int("draws", draws)
     if draws < 2:
         raise ValueError(f"Invalid draws: {draws} (must be >= 2)")
     rng = np.random.default_rng(rng)
@@ -285,7 +275,7 @@ def noisy_descent(surface, start, *, lr, noise, steps, runs, seed=0, decay=False
     start = check_array("start", start, shape=(2,))
     lr = check_real("lr", lr, low=0.0, low_open=True)
     noise = check_real("noise", noise, low=0.0)
-    steps, runs = _positive_int("steps", steps), _positive_int("runs", runs)
+    steps, runs = check_positive_int("steps", steps), check_positive_int("runs", runs)
     if not isinstance(decay, bool | np.bool_):
         raise TypeError(f"decay must be True or False, got {decay!r}")
     limit = check_real("limit", limit, low=0.0, low_open=True)
