@@ -1,0 +1,98 @@
+"""Checkers for chapter 0, the framework: margin losses and their gradients."""
+
+import numpy as np
+
+from paramopt import losses
+from paramopt.data import two_blobs
+from paramopt.exercises.checking import call, call_elementwise, compare, exercise
+
+Z_TEST = np.array([-3.0, -1.0, -0.25, 0.0, 0.5, 1.0, 2.0, 3.5])
+
+
+@exercise("framework-squared", "ℓ'(z) for the squared margin loss ℓ(z) = (1 - z)²")
+def _squared(answer):
+    z = Z_TEST
+    compare(
+        call_elementwise(answer, z),
+        -2 * (1 - z),
+        at=z,
+        mistakes={
+            "Sign error: d(1 - z)/dz = -1, so the chain rule gives ℓ'(z) = 2(1 - z)·(-1).": 2
+            * (1 - z),
+            "Missing factor 2: the derivative of u² is 2u.": -(1 - z),
+            "That is the loss ℓ(z) itself; the exercise asks for its derivative ℓ'(z).": (1 - z)
+            ** 2,
+        },
+    )
+    return "ℓ'(z) = -2(1 - z) is positive for z > 1: very confident points push back."
+
+
+def _sigmoid(z):
+    return losses.sigmoid(z)
+
+
+@exercise("framework-logistic-derivative", "ℓ'(z) for the logistic loss ℓ(z) = log(1 + e^(-z))")
+def _logistic_derivative(answer):
+    z = Z_TEST
+    compare(
+        call_elementwise(answer, z),
+        losses.logistic_grad(z),
+        at=z,
+        mistakes={
+            "Sign error: the logistic loss decreases in z, so ℓ'(z) = -σ(-z) < 0.": _sigmoid(-z),
+            "Check the argument: ℓ'(z) = -σ(-z) = σ(z) - 1, not -σ(z).": -_sigmoid(z),
+            "You dropped the denominator: ℓ'(z) = -e^(-z) / (1 + e^(-z)).": -np.exp(-z),
+        },
+    )
+    extreme = np.array([-1000.0, -50.0, 50.0, 1000.0])
+    compare(
+        call_elementwise(answer, extreme),
+        losses.logistic_grad(extreme),
+        at=extreme,
+        rtol=1e-6,
+        atol=1e-12,
+        mistakes={
+            "Right formula, but not numerically stable: for z = -1000, e^(-z) overflows and "
+            "inf/inf gives nan. Write it as -1 / (1 + e^z) or σ(z) - 1 "
+            "(po.losses.sigmoid is stable).": np.array([np.nan, -1.0, -np.exp(-50.0), 0.0]),
+        },
+    )
+    return "And it is stable for extreme margins."
+
+
+def _logistic_problem(seed, n):
+    X, y = two_blobs(n, distance=2.5, spread=1.0, rng=seed)
+    rng = np.random.default_rng(seed)
+    return X, y, rng.normal(size=2), float(rng.normal())
+
+
+def _logistic_mean_grad(X, y, w, b, *, factor=1.0, with_y=True, derivative=None):
+    dz = (derivative or losses.logistic_grad)(y * (X @ w + b))
+    coef = dz * y if with_y else dz
+    return factor * coef @ X / len(y), factor * np.sum(coef) / len(y)
+
+
+@exercise("framework-mean-grad", "gradient (∇_w L, ∂L/∂b) of the mean logistic loss")
+def _mean_grad(answer):
+    for seed, n in ((0, 20), (1, 7)):
+        X, y, w, b = _logistic_problem(seed, n)
+        N = len(y)
+        _, grad_w, grad_b, _ = losses.mean_loss_and_grad("logistic", X, y, w, b)
+        compare(
+            call(answer, X, y, w, b),
+            (grad_w, np.asarray(grad_b)),
+            names=["grad_w", "grad_b"],
+            mistakes={
+                f"Your gradient is N = {N} times too large: L is the *mean* of the N losses, "
+                "so divide the sum by N.": _logistic_mean_grad(X, y, w, b, factor=N),
+                "Sign error: ∇_w L = (1/N) Σ ℓ'(z_i) y_i x_i with ℓ'(z) = -σ(-z) < 0.": (
+                    _logistic_mean_grad(X, y, w, b, factor=-1.0)
+                ),
+                "The chain rule through z_i = y_i (w·x_i + b) gives a factor y_i: "
+                "∇_w L = (1/N) Σ ℓ'(z_i) y_i x_i.": _logistic_mean_grad(X, y, w, b, with_y=False),
+                "Use ℓ'(z) = -σ(-z) for the logistic loss (you used -σ(z)).": _logistic_mean_grad(
+                    X, y, w, b, derivative=lambda z: -_sigmoid(z)
+                ),
+            },
+        )
+    return "It matches po.losses.mean_loss_and_grad('logistic', ...)."

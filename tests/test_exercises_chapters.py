@@ -1,0 +1,313 @@
+"""The checkers of chapters 1–6 and 8 accept right answers and name typical mistakes.
+
+The answers below are written as a reader would write them, independently of the
+checkers' own reference code.
+"""
+
+import numpy as np
+import pytest
+
+import paramopt as po
+from paramopt import adaptive, exercises, momentum
+from paramopt.exercises.backprop import SCALE_HINTS
+
+CHAPTERS = ("backprop", "vanishing", "sgd", "momentum", "adagrad", "adam", "digits")
+
+
+# -- chapter 1 ------------------------------------------------------------------------------
+def tanh_delta(W2, delta2, a1):
+    return (W2.T @ delta2) * (1 - a1**2)
+
+
+def make_scale(mistake=None):
+    class Scale(po.nn.Module):
+        parameter_names = ("scale",)
+
+        def __init__(self, features):
+            self.scale = np.linspace(0.5, 2.0, features)
+            self.grad_scale = np.zeros(features)
+
+        def forward(self, x):
+            self.x = self.check_input(x)
+            return self.x * self.scale
+
+        def backward(self, grad_y):
+            delta = self.check_grad(grad_y)
+            grad = {"mean": (delta * self.x).mean(axis=0), "s-for-x": (delta * self.scale)}.get(
+                mistake, delta * self.x
+            )
+            self.grad_scale[...] = grad.sum(axis=0) if grad.ndim == 2 else grad
+            return {"x-for-s": delta * self.x, "delta": delta}.get(mistake, delta * self.scale)
+
+    return Scale
+
+
+# -- chapter 2 ------------------------------------------------------------------------------
+def leaky_std(n, a):
+    return np.sqrt(2 / ((1 + a**2) * n))
+
+
+def variance_factor(std, width):
+    return width * std**2 / 2
+
+
+def predicted_ratio(factor, layers):
+    return factor ** (layers - 1)
+
+
+# -- chapter 3 ------------------------------------------------------------------------------
+def batch_variance(sigma2, B, N):
+    return sigma2 / B * (N - B) / (N - 1)
+
+
+def first_escape(paths, saddle):
+    crossed = paths[:, 0, :] < saddle
+    return np.where(crossed.any(axis=0), crossed.argmax(axis=0), np.inf)
+
+
+def max_stable_lr(H):
+    return 2 / np.linalg.eigvalsh(H).max()
+
+
+# -- chapter 4 ------------------------------------------------------------------------------
+def heavy_ball_limit(lam, beta):
+    return 2 * (1 + beta) / lam
+
+
+def sutskever_nesterov(grad, start, steps, lr, mu, *, at_theta=False, return_theta=False):
+    theta, v = np.array(start, dtype=float), np.zeros(len(start))
+    thetas, phis = [theta.copy()], [theta.copy()]
+    for _ in range(steps):
+        v = mu * v - lr * grad(theta if at_theta else theta + mu * v)
+        theta = theta + v
+        thetas.append(theta)
+        phis.append(theta + mu * v)
+    return np.array(thetas if return_theta else phis)
+
+
+def torch_arguments(alpha, beta):
+    return alpha * (1 - beta), beta
+
+
+# -- chapter 5 ------------------------------------------------------------------------------
+def adagrad_distance(T, lr, g, s0):
+    t = np.arange(1, T + 1)
+    return np.sum(lr * abs(g) / np.sqrt(s0 + t * g**2))
+
+
+def effective_rates(state_sum, lr, eps):
+    return lr / (np.sqrt(state_sum) + eps)
+
+
+def hessian(kappa, angle, *, swap=False):
+    c, s = np.cos(angle), np.sin(angle)
+    R = np.array([[c, s], [-s, c]])
+    return R.T @ np.diag([kappa, 1.0] if swap else [1.0, kappa]) @ R
+
+
+# -- chapter 6 ------------------------------------------------------------------------------
+def spike_step(beta1, beta2):
+    return (1 - beta1) / np.sqrt(1 - beta2)
+
+
+def torch_eps(keras_eps, t, beta2):
+    return keras_eps / np.sqrt(1 - beta2**t)
+
+
+# -- chapter 8 ------------------------------------------------------------------------------
+def equivalent_lr(optimizer, lr, c):
+    return c * lr if optimizer == "SGD" else lr
+
+
+def three_way_split(X, y):
+    X_rest, X_test, y_rest, y_test = po.data.train_test_split(X, y, test_fraction=0.2, rng=1)
+    X_tr, X_va, y_tr, y_va = po.data.train_test_split(X_rest, y_rest, test_fraction=0.25, rng=0)
+    return X_tr, X_va, X_test, y_tr, y_va, y_test
+
+
+RIGHT = {
+    "backprop-tanh": tanh_delta,
+    "backprop-scale": make_scale(),
+    "backprop-reduction": lambda alpha, N: alpha / N,
+    "vanishing-leaky": leaky_std,
+    "vanishing-critical": variance_factor,
+    "vanishing-predict": predicted_ratio,
+    "sgd-variance": batch_variance,
+    "sgd-escape-time": first_escape,
+    "sgd-gd-rate": max_stable_lr,
+    "momentum-stability": heavy_ball_limit,
+    "momentum-nesterov": sutskever_nesterov,
+    "momentum-convert": torch_arguments,
+    "adagrad-distance": adagrad_distance,
+    "adagrad-preconditioner": effective_rates,
+    "adagrad-rotate": hessian,
+    "adam-bias": spike_step,
+    "adam-epsilon": torch_eps,
+    "digits-adam-scale": equivalent_lr,
+    "digits-test-set": three_way_split,
+}
+
+
+def test_every_checker_of_these_chapters_has_a_right_answer_here():
+    ids = {i for i in exercises.available() if i.split("-")[0] in CHAPTERS}
+    assert ids == set(RIGHT)
+
+
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_right_answer_passes(exercise_id):
+    result = po.exercises.check(exercise_id, RIGHT[exercise_id])
+    assert result.ok, result.message
+
+
+def test_the_checkers_formulas_agree_with_the_library():
+    """The closed forms the checkers accept are what the library's optimisers do."""
+    quiet = np.concatenate([np.zeros(20000), [1.0]])[:, None]
+    steps, _ = adaptive.replay("adam", quiet, lr=1.0, eps=1e-300)  # 0/ε = 0 while quiet
+    assert -steps[-1, 0] == pytest.approx(spike_step(0.9, 0.999), rel=1e-6)
+    g = np.full((5000, 1), 1e-3)
+    keras = adaptive.keras_adam(g, epsilon=1e-4)
+    for t in (1, 5000):
+        torch_steps, _ = adaptive.replay("adam", g[:t], lr=1e-3, eps=torch_eps(1e-4, t, 0.999))
+        assert torch_steps[-1, 0] == pytest.approx(keras[t - 1, 0], rel=1e-9)
+    assert momentum.heavy_ball_rate(0.999 * heavy_ball_limit(100.0, 0.9), 0.9, [100.0]) < 1
+    assert momentum.heavy_ball_rate(1.001 * heavy_ball_limit(100.0, 0.9), 0.9, [100.0]) > 1
+    assert leaky_std(64, 0.2) == pytest.approx(po.nn.init.calculate_gain("leaky_relu", 0.2) / 8)
+
+
+def escape_variant(mistake):
+    def answer(paths, saddle):
+        coordinate = paths[:, 1, :] if mistake == "y" else paths[:, 0, :]
+        crossed = coordinate < saddle
+        if mistake == "count":
+            return crossed.sum(axis=0)
+        first = crossed.argmax(axis=0) + (1 if mistake == "off-by-one" else 0)
+        return first if mistake == "no-any" else np.where(crossed.any(axis=0), first, np.inf)
+
+    return answer
+
+
+WRONG = [
+    ("backprop-tanh", lambda W2, d, a: (W2.T @ d) * a * (1 - a), "sigmoid's slope"),
+    ("backprop-tanh", lambda W2, d, a: (W2.T @ d) * (1 - np.tanh(a) ** 2), "already tanh"),
+    ("backprop-tanh", lambda W2, d, a: W2.T @ d, "forgot the activation's slope"),
+    ("backprop-tanh", lambda W2, d, a: (W2 @ d) * (1 - a**2), "through the transpose"),
+    ("backprop-scale", make_scale("mean"), SCALE_HINTS["mean"]),
+    ("backprop-scale", make_scale("x-for-s"), SCALE_HINTS["x-for-s"]),
+    ("backprop-scale", make_scale("delta"), SCALE_HINTS["delta"]),
+    ("backprop-scale", make_scale("s-for-x"), SCALE_HINTS["s-for-x"]),
+    ("backprop-scale", make_scale()(3), "expected the class Scale itself"),
+    ("backprop-reduction", lambda alpha, N: alpha * N, "N² times too large"),
+    ("backprop-reduction", lambda alpha, N: alpha, "N times larger steps"),
+    ("vanishing-leaky", lambda n, a: np.sqrt(2 / n), "not He's 2/n"),
+    ("vanishing-leaky", lambda n, a: 2 / ((1 + a**2) * n), "standard deviation"),
+    ("vanishing-leaky", lambda n, a: np.sqrt(2 / ((1 + a) * n)), "not (1 + a)/2"),
+    ("vanishing-leaky", lambda n, a: np.sqrt((1 + a**2) / (2 * n)), "Upside down"),
+    ("vanishing-critical", lambda std, width: width * std**2, "ReLU zeroes half"),
+    ("vanishing-critical", lambda std, width: np.sqrt(width / 2) * std, "its square"),
+    ("vanishing-critical", lambda std, width: std**2 / 2, "grows with the width"),
+    ("vanishing-predict", lambda f, n: f**n, "layers - 1 of them"),
+    ("vanishing-predict", lambda f, n: f ** -(n - 1), "Upside down"),
+    ("vanishing-predict", lambda f, n: f * (n - 1), "The factors multiply"),
+    ("sgd-variance", lambda s2, B, N: s2 / B, "with replacement"),
+    ("sgd-variance", lambda s2, B, N: s2 / B * (N - B) / N, "Check B = 1"),
+    ("sgd-variance", lambda s2, B, N: s2 * (N - B) / (N - 1), "Divide by B"),
+    ("sgd-escape-time", escape_variant("no-any"), "never crosses got step 0"),
+    ("sgd-escape-time", escape_variant("off-by-one"), "Off by one"),
+    ("sgd-escape-time", escape_variant("y"), "along x"),
+    ("sgd-escape-time", escape_variant("count"), "counted the steps"),
+    ("sgd-escape-time", lambda p, s: np.zeros(3), "one step per run"),
+    ("sgd-gd-rate", lambda H: 1 / np.linalg.eigvalsh(H).max(), "not 1/λ_max"),
+    ("sgd-gd-rate", lambda H: 2 / np.linalg.eigvalsh(H).min(), "largest eigenvalue"),
+    ("sgd-gd-rate", lambda H: 2 / H.max(), "not its largest entry"),
+    ("sgd-gd-rate", lambda H: 2 / np.trace(H), "The trace"),
+    ("momentum-stability", lambda lam, beta: 2 / lam, "gradient descent's limit"),
+    ("momentum-stability", lambda lam, beta: 2 * (1 - beta) / lam, "Sign"),
+    ("momentum-stability", lambda lam, beta: (1 + beta) / lam, "Missing factor 2"),
+    (
+        "momentum-nesterov",
+        lambda *args: sutskever_nesterov(*args, return_theta=True),
+        "You returned θ_t",
+    ),
+    ("momentum-nesterov", lambda *args: sutskever_nesterov(*args, at_theta=True), "look-ahead"),
+    (
+        "momentum-nesterov",
+        lambda *args: sutskever_nesterov(*args, at_theta=True, return_theta=True),
+        "heavy ball's path",
+    ),
+    ("momentum-nesterov", lambda *args: sutskever_nesterov(*args)[1:], "start included"),
+    ("momentum-convert", lambda alpha, beta: (alpha, beta), "Same letters"),
+    ("momentum-convert", lambda alpha, beta: (alpha / (1 - beta), beta), "The other way round"),
+    ("momentum-convert", lambda alpha, beta: (alpha * (1 - beta), 1 - beta), "β itself"),
+    ("adagrad-distance", lambda T, lr, g, s0: 2 * lr * np.sqrt(T), "integral bound"),
+    (
+        "adagrad-distance",
+        lambda T, lr, g, s0: np.sum(lr * abs(g) / np.sqrt(s0 + np.arange(T) * g**2)),
+        "Off by one",
+    ),
+    (
+        "adagrad-distance",
+        lambda T, lr, g, s0: adagrad_distance(T, lr, g, 0.0),
+        "ignored initial_accumulator_value",
+    ),
+    ("adagrad-distance", lambda T, lr, g, s0: adagrad_distance(T, lr, 1.0, s0), "for g = 1"),
+    ("adagrad-preconditioner", lambda s, lr, eps: lr / np.sqrt(s + eps), "outside the square"),
+    ("adagrad-preconditioner", lambda s, lr, eps: lr / (s + eps), "square root"),
+    ("adagrad-preconditioner", lambda s, lr, eps: (np.sqrt(s) + eps) / lr, "Upside down"),
+    ("adagrad-rotate", lambda k, a: hessian(k, -a), "the wrong way"),
+    ("adagrad-rotate", lambda k, a: hessian(k, a, swap=True), "swapped"),
+    ("adagrad-rotate", lambda k, a: np.diag([1.0, k]), "forgot the rotation"),
+    ("adam-bias", lambda b1, b2: 1.0, "bias corrections are exact"),
+    ("adam-bias", lambda b1, b2: (1 - b1) / (1 - b2), "square root"),
+    ("adam-bias", lambda b1, b2: np.sqrt(1 - b2) / (1 - b1), "Upside down"),
+    ("adam-bias", lambda b1, b2: b1 / np.sqrt(b2), "1 - β, not β"),
+    ("adam-epsilon", lambda e, t, b2: e * np.sqrt(1 - b2**t), "Upside down"),
+    ("adam-epsilon", lambda e, t, b2: e / (1 - b2**t), "square root"),
+    ("adam-epsilon", lambda e, t, b2: e, "not the same number"),
+    ("adam-epsilon", lambda e, t, b2: e / np.sqrt(1 - b2 ** (t - 1)), "must be finite"),
+    ("digits-adam-scale", lambda name, lr, c: lr / c if name == "SGD" else lr, "not divided"),
+    ("digits-adam-scale", lambda name, lr, c: lr, "equivalent rate is cη"),
+    ("digits-adam-scale", lambda name, lr, c: c * lr, "neither does the rate"),
+]
+
+
+@pytest.mark.parametrize(("exercise_id", "answer", "hint"), WRONG)
+def test_typical_mistake_gets_its_hint(exercise_id, answer, hint):
+    result = po.exercises.check(exercise_id, answer)
+    assert not result.ok
+    assert hint in result.message, result.message
+
+
+def split_variant(mistake):
+    def answer(X, y):
+        n = len(X)
+        order = np.arange(n) if mistake == "unshuffled" else np.random.default_rng(0).permutation(n)
+        n_test = round(0.1 * n) if mistake == "ten-percent" else round(0.2 * n)
+        test, rest = order[:n_test], order[n_test:]
+        val, train = rest[: len(rest) // 4], rest[len(rest) // 4 :]
+        if mistake == "leak":
+            train = np.concatenate([train, test[:3]])
+        if mistake == "overlap":
+            val = np.concatenate([val, train[:2]])
+        y_train = (
+            y[np.random.default_rng(1).permutation(train)] if mistake == "labels" else y[train]
+        )
+        return X[train], X[val], X[test], y_train, y[val], y[test]
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("mistake", "hint"),
+    [
+        ("leak", "test rows are also in the training"),
+        ("overlap", "both the training and the validation"),
+        ("ten-percent", "20% of the data (10 of 50 rows), got 5"),
+        ("labels", "labels of the training set do not belong"),
+        ("unshuffled", "shuffle before splitting"),
+    ],
+)
+def test_split_mistakes_get_their_hint(mistake, hint):
+    result = po.exercises.check("digits-test-set", split_variant(mistake))
+    assert not result.ok
+    assert hint in result.message, result.message
+    assert po.exercises.check("digits-test-set", split_variant(None)).ok
