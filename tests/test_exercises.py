@@ -50,7 +50,13 @@ def mean_grad_without_y(X, y, w, b):
     return dz @ X / len(y), float(np.mean(dz))
 
 
+def adamw_half_life(lr, weight_decay):
+    return np.log(0.5) / np.log(1 - lr * weight_decay)
+
+
 RIGHT = {
+    "framework-perceptron-stop": {0.02: 201, 0.2: 19, 2.0: 1},
+    "weight_decay-dead-weight": adamw_half_life,
     "framework-squared": squared_grad,
     "framework-logistic-derivative": logistic_derivative,
     "framework-mean-grad": mean_grad,
@@ -71,6 +77,10 @@ def test_right_answer_passes(exercise_id):
     assert isinstance(result, Result)
     assert result.ok and bool(result), result.message
     assert str(result).startswith(f"✓ {exercise_id}: correct")
+
+
+def test_the_first_order_half_life_is_accepted_too():
+    assert po.exercises.check("weight_decay-dead-weight", lambda lr, lam: np.log(2) / (lr * lam))
 
 
 def test_a_scalar_function_is_accepted_for_an_array_exercise():
@@ -103,6 +113,13 @@ WRONG = [
         "Sign error",
     ),
     ("framework-mean-grad", lambda X, y, w, b: mean_grad_without_y(X, y, w, b), "a factor y_i"),
+    ("framework-perceptron-stop", [202, 20, 2], "Off by one"),
+    ("framework-perceptron-stop", {0.02: 19, 0.2: 19, 2.0: 19}, "does depend on the rate"),
+    ("framework-perceptron-stop", {0.02: 201}, "missing 0.2"),
+    ("framework-perceptron-stop", 19, "expected {lr: step}"),
+    ("weight_decay-dead-weight", lambda lr, lam: np.log(2) / lam, "not ln 2/λ"),
+    ("weight_decay-dead-weight", lambda lr, lam: 1 / (lr * lam), "ln 2 times that"),
+    ("weight_decay-dead-weight", lambda lr, lam: 0.05 / lr, "Adam + L2"),
     ("weight_decay-torch-lambda", 1e-4, "You multiplied by α"),
     ("weight_decay-torch-lambda", 0.001, "not the same number"),
     ("weight_decay-torch-lambda", 0.005, "twice that"),

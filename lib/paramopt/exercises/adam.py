@@ -1,8 +1,11 @@
-"""Checkers for chapter 6, RMSProp and Adam: the largest step, translating Keras's ε."""
+"""Checkers for chapter 6, RMSProp and Adam: the largest step, Keras's ε, Reddi's problem."""
+
+from functools import cache
 
 import numpy as np
 
-from paramopt.exercises.checking import as_float, call, compare, exercise
+from paramopt.adaptive import reddi_counterexample
+from paramopt.exercises.checking import Hint, as_float, call, compare, exercise
 
 
 @exercise("adam-bias", "Adam's step after a quiet period, in units of γ: spike_step(β1, β2)")
@@ -50,3 +53,41 @@ def _epsilon(answer):
         },
     )
     return "No constant eps matches Keras at every step; the difference fades as t grows."
+
+
+REDDI_BETA2 = (0.1, 0.5, 0.9, 0.999)
+
+
+@cache  # deterministic, and a few tenths of a second each
+def _ends_near_plus_one(beta2):
+    return bool(reddi_counterexample(beta2=beta2)[-300:].mean() > 0.5)
+
+
+@exercise("adam-reddi", "the β2 in {0.1, 0.5, 0.9, 0.999} for which Adam still ends near x = +1")
+def _reddi(answer):
+    try:
+        chosen = {as_float(value) for value in answer}
+    except TypeError:  # not iterable
+        raise Hint(
+            f"expected a collection of β2 values such as [0.1, 0.5], got {answer!r:.60}"
+        ) from None
+    if not chosen <= set(REDDI_BETA2):
+        raise Hint(f"choose among the β2 of the exercise, {REDDI_BETA2}; got {sorted(chosen)}")
+    bad = {b for b in REDDI_BETA2 if _ends_near_plus_one(b)}
+    if chosen == bad:
+        return "A short memory forgets C² before the small gradients arrive."
+    if chosen == set(REDDI_BETA2) - bad:
+        raise Hint(
+            "Backwards: those end near x = -1, the best point. Adam goes wrong where "
+            "v forgets the large gradient C² quickly, i.e. for small β2."
+        )
+    if chosen > bad:
+        raise Hint(
+            f"Too many: with β2 = {min(chosen - bad)}, v still holds much of C² when the "
+            "two small gradients arrive, so their steps are short and the large step "
+            "wins. Run reddi_counterexample(beta2=...) and look at the end of the path."
+        )
+    raise Hint(
+        "Not all of them: run adaptive.reddi_counterexample(beta2=b) for each b and "
+        "look at the mean of the last 300 points."
+    )

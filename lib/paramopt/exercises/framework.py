@@ -4,7 +4,7 @@ import numpy as np
 
 from paramopt import losses
 from paramopt.data import two_blobs
-from paramopt.exercises.checking import call, call_elementwise, compare, exercise
+from paramopt.exercises.checking import Hint, as_float, call, call_elementwise, compare, exercise
 
 Z_TEST = np.array([-3.0, -1.0, -0.25, 0.0, 0.5, 1.0, 2.0, 3.5])
 
@@ -96,3 +96,47 @@ def _mean_grad(answer):
             },
         )
     return "It matches po.losses.mean_loss_and_grad('logistic', ...)."
+
+
+PERCEPTRON_RATES = (0.02, 0.2, 2.0)
+
+
+def _perceptron_first_zero(lr):
+    """The chapter's run: the first step whose perceptron gradient is exactly zero."""
+    X, y = two_blobs(20, distance=4.0, spread=0.7, rng=0)
+    w, b = np.array([1.0, -0.5]), 0.5
+    run = losses.gradient_descent("perceptron", X, y, w, b, lr=lr, steps=300)
+    return int(np.flatnonzero(run["grad_norm"] == 0)[0])
+
+
+@exercise(
+    "framework-perceptron-stop",
+    "the first step with a zero perceptron gradient, {lr: step} for lr = 0.02, 0.2, 2",
+)
+def _perceptron_stop(answer):
+    if isinstance(answer, dict):
+        try:
+            answer = [answer[lr] for lr in PERCEPTRON_RATES]
+        except KeyError as missing:
+            raise Hint(
+                f"give a step for each learning rate {PERCEPTRON_RATES}; missing {missing}"
+            ) from None
+    if not isinstance(answer, list | tuple) or len(answer) != len(PERCEPTRON_RATES):
+        raise Hint(f"expected {{lr: step}} for the rates {PERCEPTRON_RATES}, got {answer!r:.60}")
+    got = np.array([as_float(step) for step in answer])
+    steps = np.array([_perceptron_first_zero(lr) for lr in PERCEPTRON_RATES])
+    compare(
+        got,
+        steps,
+        names=["steps"],
+        atol=0,
+        mistakes={
+            "Off by one: the run's arrays start with step 0, the starting point, so the index "
+            "of the first zero in run['grad_norm'] is the step.": steps + 1,
+            "The step does depend on the rate: every step moves θ by α times the same kind "
+            "of gradient, so a larger α separates the points in fewer steps.": (
+                np.full(len(steps), steps[1])
+            ),
+        },
+    )
+    return "The larger the rate, the sooner the perceptron stops — at a different boundary."

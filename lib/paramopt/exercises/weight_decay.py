@@ -165,3 +165,26 @@ def _sgd_step(answer):
             mistakes=mistakes,
         )
     return "Both kinds match: L2 is torch.optim.SGD(weight_decay=λ), decoupled is SGDW."
+
+
+@exercise("weight_decay-dead-weight", "AdamW's half-life of a weight without gradient")
+def _dead_weight(answer):
+    cases = [(0.01, 1e-3), (0.01, 0.1), (1e-3, 1e-2), (0.1, 1e-3)]
+    lr, lam = np.array(cases).T
+    got = np.array([as_float(call(answer, *case)) for case in cases])
+    exact = np.log(2) / -np.log1p(-lr * lam)  # (1 - αλ)^k = ½
+    compare(
+        got,
+        exact,
+        names=["half-life"],
+        rtol=2e-3,  # ln 2/(αλ) is as good while αλ is small
+        mistakes={
+            "AdamW's decay is multiplied by the learning rate: θ shrinks by 1 - αλ per step, "
+            "so the half-life is ln 2/(αλ), not ln 2/λ.": np.log(2) / lam,
+            "1/(αλ) is the time to shrink by a factor e; halving takes ln 2 times that.": 1
+            / (lr * lam),
+            "That is Adam + L2, where each step moves θ by about α whatever λ is. AdamW's "
+            "Adam step is 0/(0 + ε) = 0 here; only the shrink by 1 - αλ acts.": 0.05 / lr,
+        },
+    )
+    return "About 69,000 steps for α = 0.01, λ = 10⁻³: AdamW barely touches such a weight."
