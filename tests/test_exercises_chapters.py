@@ -55,6 +55,21 @@ def predicted_ratio(factor, layers):
     return factor ** (layers - 1)
 
 
+def bn_input_grad(x, delta, eps, *, ddof=0, terms=("mean", "hat"), scale=True):
+    sigma = np.sqrt(x.var(axis=0, ddof=ddof) + eps)
+    x_hat = (x - x.mean(axis=0)) / sigma
+    g = delta
+    if "mean" in terms:
+        g = g - delta.mean(axis=0)
+    if "hat" in terms:
+        g = g - x_hat * np.mean(delta * x_hat, axis=0)
+    return g / sigma if scale else g
+
+
+def dead_fraction(a):
+    return np.mean(np.all(a == 0, axis=0))
+
+
 # -- chapter 3 ------------------------------------------------------------------------------
 def batch_variance(sigma2, B, N):
     return sigma2 / B * (N - B) / (N - 1)
@@ -132,6 +147,8 @@ RIGHT = {
     "vanishing-leaky": leaky_std,
     "vanishing-critical": variance_factor,
     "vanishing-predict": predicted_ratio,
+    "vanishing-bn-bias": bn_input_grad,
+    "vanishing-revive": dead_fraction,
     "sgd-variance": batch_variance,
     "sgd-escape-time": first_escape,
     "sgd-gd-rate": max_stable_lr,
@@ -209,6 +226,15 @@ WRONG = [
     ("vanishing-predict", lambda f, n: f**n, "layers - 1 of them"),
     ("vanishing-predict", lambda f, n: f ** -(n - 1), "Upside down"),
     ("vanishing-predict", lambda f, n: f * (n - 1), "The factors multiply"),
+    ("vanishing-bn-bias", lambda x, d, e: bn_input_grad(x, d, e, terms=("hat",)), "the mean"),
+    ("vanishing-bn-bias", lambda x, d, e: bn_input_grad(x, d, e, terms=("mean",)), "x̂_i"),
+    ("vanishing-bn-bias", lambda x, d, e: bn_input_grad(x, d, e, terms=()), "every path"),
+    ("vanishing-bn-bias", lambda x, d, e: bn_input_grad(x, d, e, ddof=1), "biased variance"),
+    ("vanishing-bn-bias", lambda x, d, e: bn_input_grad(x, d, e, scale=False), "Divide by σ"),
+    ("vanishing-revive", lambda a: np.mean(a == 0), "fraction of zero outputs"),
+    ("vanishing-revive", lambda a: np.mean(np.any(a == 0, axis=0)), "*every* example"),
+    ("vanishing-revive", lambda a: np.mean(np.all(a == 0, axis=1)), "columns"),
+    ("vanishing-revive", lambda a: np.all(a == 0, axis=0).sum(), "not their number"),
     ("sgd-variance", lambda s2, B, N: s2 / B, "with replacement"),
     ("sgd-variance", lambda s2, B, N: s2 / B * (N - B) / N, "Check B = 1"),
     ("sgd-variance", lambda s2, B, N: s2 * (N - B) / (N - 1), "Divide by B"),

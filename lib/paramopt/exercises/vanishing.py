@@ -1,8 +1,9 @@
-"""Checkers for chapter 2, vanishing gradients: initialisation scales and depth."""
+"""Checkers for chapter 2, vanishing gradients: initialisation, depth, BatchNorm, dead units."""
 
 import numpy as np
 
 from paramopt.exercises.checking import as_float, call, compare, exercise
+from paramopt.nn.batchnorm import BatchNorm1d
 from paramopt.nn.init import calculate_gain
 
 
@@ -71,3 +72,90 @@ def _predict(answer):
         },
     )
     return "Now read the ratio off the explorer and compare."
+
+
+def _bn_cases():
+    rng = np.random.default_rng(21)
+    for n, features in ((8, 3), (5, 1), (64, 4)):
+        x = rng.normal(
+            loc=rng.normal(size=features), scale=rng.uniform(0.5, 3, features), size=(n, features)
+        )
+        yield x, rng.normal(size=(n, features))
+
+
+def _bn_variant(x, delta, eps, *, mean_term=True, hat_term=True, ddof=0, scale=True):
+    """BatchNorm's input gradient in training mode (γ = 1), with optional typical mistakes."""
+    sigma = np.sqrt(x.var(axis=0, ddof=ddof) + eps)
+    x_hat = (x - x.mean(axis=0)) / sigma
+    g = delta.copy()
+    if mean_term:
+        g -= delta.mean(axis=0)
+    if hat_term:
+        g -= x_hat * (delta * x_hat).mean(axis=0)
+    return g / sigma if scale else g
+
+
+@exercise("vanishing-bn-bias", "BatchNorm's input gradient in training mode: bn_input_grad")
+def _bn_input_grad(answer):
+    eps = 1e-5
+    for x, delta in _bn_cases():
+        bn = BatchNorm1d(x.shape[1], eps=eps, dtype=np.float64)
+        bn.forward(x)
+        expected = bn.backward(delta)
+        got = call(answer, x, delta, eps)
+        compare(
+            got,
+            expected,
+            names=["∂L/∂x"],
+            rtol=1e-7,
+            atol=1e-9,
+            mistakes={
+                "The mean of the batch depends on every x_i: subtract the mean of the incoming "
+                "gradient, g_i - (1/N) Σ g_n - ...": _bn_variant(x, delta, eps, mean_term=False),
+                "The variance depends on every x_i too: subtract x̂_i (1/N) Σ g_n x̂_n.": (
+                    _bn_variant(x, delta, eps, hat_term=False)
+                ),
+                "Only the forward pass's chain rule: σ is part of the computation, so every "
+                "path through it counts (you kept neither the mean nor the x̂ term).": (
+                    _bn_variant(x, delta, eps, mean_term=False, hat_term=False)
+                ),
+                "BatchNorm normalises with the biased variance (divide by N, not N - 1; "
+                "np.var's default).": _bn_variant(x, delta, eps, ddof=1) if len(x) > 1 else None,
+                "Divide by σ = √(Var + ε) at the end: x̂ = (x - μ)/σ.": (
+                    _bn_variant(x, delta, eps, scale=False)
+                ),
+            },
+        )
+    return "Its columns sum to zero, so a bias before BatchNorm gets no gradient."
+
+
+def _relu_outputs():
+    rng = np.random.default_rng(8)
+    a = np.maximum(rng.normal(size=(10, 8)), 0.0)
+    a[:, [1, 5]] = 0.0  # two dead units
+    a[:3, 6] = 0.0  # a unit that is often, but not always, silent
+    a[:, 7] = np.where(np.arange(10) < 9, 0.0, 1e-3)  # alive on one example only
+    return a
+
+
+@exercise("vanishing-revive", "the fraction of dead units in a ReLU layer: dead_fraction(a)")
+def _dead_fraction(answer):
+    a = _relu_outputs()
+    compare(
+        as_float(call(answer, a.copy())),
+        np.mean(np.all(a == 0, axis=0)),
+        names=["fraction"],
+        mistakes={
+            "That is the fraction of zero outputs. A unit is dead when its column of a is zero "
+            "for every example: np.all(a == 0, axis=0).": np.mean(a == 0),
+            "A unit is dead only if it is silent on *every* example; one that is zero on some "
+            "examples still learns from the others.": np.mean(np.any(a == 0, axis=0)),
+            "Units are the columns of a (one row per example): reduce over axis 0.": np.mean(
+                np.all(a == 0, axis=1)
+            ),
+            "The exercise asks for the fraction of units, not their number.": np.sum(
+                np.all(a == 0, axis=0)
+            ),
+        },
+    )
+    return "It is what po.diagnostics.layer_report reports as frac_dead."
