@@ -21,6 +21,7 @@ import numpy as np
 from paramopt.data import minibatches
 from paramopt.nn.losses import CrossEntropyLoss, Loss
 from paramopt.nn.module import Module
+from paramopt.optim.decoupled import DecoupledWeightDecay
 from paramopt.optim.optimizer import Optimizer
 from paramopt.validation import Diverged, check_positive_int
 
@@ -175,7 +176,7 @@ def fit(
     model = _check_model(model)
     if not isinstance(loss, Loss):
         raise TypeError(f"loss must be a paramopt.nn loss (e.g. CrossEntropyLoss()), got {loss!r}")
-    if not isinstance(optimizer, Optimizer):
+    if not isinstance(optimizer, Optimizer | DecoupledWeightDecay):
         raise TypeError(f"optimizer must be a paramopt.optim optimiser, got {optimizer!r}")
     params = model.parameters()
     if len(optimizer.params) != len(params) or any(

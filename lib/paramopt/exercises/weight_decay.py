@@ -101,11 +101,9 @@ def _adamw_step(answer):
 
 
 def _sgd_reference(theta, grad, buf, lr, momentum, weight_decay, decoupled):
-    from paramopt.widgets.decay import DecoupledWeightDecay
-
     theta = theta.copy()
     if decoupled:
-        opt = DecoupledWeightDecay(optim.SGD([theta], lr=lr, momentum=momentum), weight_decay)
+        opt = optim.DecoupledWeightDecay(optim.SGD([theta], lr=lr, momentum=momentum), weight_decay)
         state = opt.optimizer.state[0]
     else:
         opt = optim.SGD([theta], lr=lr, momentum=momentum, weight_decay=weight_decay)

@@ -4,12 +4,24 @@ Each takes a list of float arrays and updates them in place with ``step(grads)``
 
     opt = paramopt.optim.Adam([w, b], lr=1e-3)
     opt.step([grad_w, grad_b])
+
+:class:`DecoupledWeightDecay` wraps any of them with decoupled weight decay (SGDW; around
+``Adam`` it is ``AdamW``).
 """
 
 from paramopt.optim.adagrad import Adagrad
 from paramopt.optim.adam import Adam, AdamW
+from paramopt.optim.decoupled import DecoupledWeightDecay
 from paramopt.optim.optimizer import Optimizer
 from paramopt.optim.rmsprop import RMSprop
 from paramopt.optim.sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Optimizer"]
+__all__ = [
+    "SGD",
+    "Adagrad",
+    "RMSprop",
+    "Adam",
+    "AdamW",
+    "DecoupledWeightDecay",
+    "Optimizer",
+]

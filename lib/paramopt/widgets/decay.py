@@ -11,30 +11,28 @@ rate γ and weight-decay coefficient λ (torch's ``weight_decay``):
 
 For plain SGD the two are the same update; with momentum or Adam they are not.
 
-This module holds what the chapter computes: :class:`DecoupledWeightDecay` (any
-optimiser of :mod:`paramopt.optim` with decoupled decay; around ``Adam`` it *is*
-``AdamW``), the 2-D problem :class:`ShiftedQuadratic` with its L2-regularised minima, the
-explorer :func:`decay_explorer`, :func:`effective_decay` (the per-weight decay rate that
-Adam's L2 term really applies) and :func:`train_mlp`, a minimal training loop for the
-digits experiment.
+This module holds what the chapter computes (decoupled decay itself is
+:class:`paramopt.optim.DecoupledWeightDecay`): the 2-D problem :class:`ShiftedQuadratic`
+with its L2-regularised minima, the explorer :func:`decay_explorer`,
+:func:`effective_decay` (the per-weight decay rate that Adam's L2 term really applies)
+and :func:`train_mlp`, a minimal training loop for the digits experiment.
 """
 
 import functools
-import numbers
 
 import numpy as np
 
 from paramopt import nn, optim, surfaces
-from paramopt.data import minibatches
+from paramopt.optim import DecoupledWeightDecay
 from paramopt.style import OKABE_ITO
-from paramopt.validation import Diverged, check_array, check_real
+from paramopt.train import fit
+from paramopt.validation import check_array, check_positive_int, check_real
 from paramopt.widgets.controls import Choice, Slider
 from paramopt.widgets.explorer import Explorer
 
 __all__ = [
     "KINDS",
     "OPTIMIZERS",
-    "DecoupledWeightDecay",
     "ShiftedQuadratic",
     "accuracy",
     "decay_explorer",
@@ -68,55 +66,12 @@ KIND_STYLE = {
 }
 
 
-class DecoupledWeightDecay:
-    r"""Decoupled weight decay around any optimiser: θ ← θ(1 − γλ), then its step.
-
-    ``optimizer`` is a :mod:`paramopt.optim` optimiser built with ``weight_decay=0``;
-    γ is its ``lr`` (read at every step, so a schedule that changes ``lr`` scales the
-    decay too, as in torch's AdamW). One call of :meth:`step` does
-
-    .. math::  \theta_{t-1} \leftarrow (1 - \gamma\lambda)\,\theta_{t-1}, \qquad
-               \theta_t = \text{optimizer.step}(\nabla f(\theta_{t-1})),
-
-    the gradient being taken at θ_{t-1} *before* the decay. Around ``SGD`` with momentum
-    this is SGDW; around ``Adam`` it performs exactly the operations of
-    ``AdamW(weight_decay=λ)``.
-    """
-
-    def __init__(self, optimizer, weight_decay):
-        if not isinstance(optimizer, optim.Optimizer):
-            raise TypeError(f"optimizer must be a paramopt.optim optimiser, got {optimizer!r}")
-        if getattr(optimizer, "weight_decay", 0.0) != 0:
-            raise ValueError(
-                "optimizer must have weight_decay=0 (the wrapper applies the decay), got "
-                f"weight_decay={optimizer.weight_decay!r}"
-            )
-        self.optimizer = optimizer
-        self.weight_decay = check_real("weight_decay", weight_decay, low=0.0)
-
-    @property
-    def params(self):
-        return self.optimizer.params
-
-    def step(self, grads):
-        """Shrink every parameter by (1 − γλ), then take the wrapped optimiser's step."""
-        self.optimizer._check_grads(grads)  # bad grads change nothing, not even θ
-        shrink = 1 - self.optimizer.lr * self.weight_decay
-        if self.weight_decay != 0:
-            for theta in self.params:
-                theta *= shrink
-        self.optimizer.step(grads)
-
-    def __repr__(self):
-        return f"DecoupledWeightDecay({self.optimizer!r}, weight_decay={self.weight_decay!r})"
-
-
 def decay_optimizer(optimizer, kind, weight_decay):
     """A factory ``make(params)`` for ``surfaces.run``: ``optimizer`` with decay ``kind``.
 
     ``optimizer`` is a key of :data:`OPTIMIZERS`; ``kind`` one of :data:`KINDS`:
     ``"none"`` ignores ``weight_decay``, ``"l2"`` passes it as torch's ``weight_decay``,
-    ``"decoupled"`` wraps the optimiser in :class:`DecoupledWeightDecay`.
+    ``"decoupled"`` wraps the optimiser in :class:`paramopt.optim.DecoupledWeightDecay`.
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
@@ -323,21 +278,15 @@ def effective_decay(optimizer):
     return rates
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
-
-
 def train_mlp(X, y, make_optimizer, *, hidden=32, epochs=100, batch_size=32, rng=0):
     r"""Train a ``d → hidden → ReLU → classes`` MLP with cross-entropy; return ``(net, opt)``.
 
-    The minimal loop of the chapter: for each epoch, for each shuffled minibatch B,
-    compute the mean cross-entropy L_B(θ), its gradient by backpropagation, and call
+    For each epoch, for each shuffled minibatch B, :func:`paramopt.train.fit` computes the
+    mean cross-entropy L_B(θ), its gradient by backpropagation, and calls
     ``opt.step(∇L_B(θ))``, where ``opt = make_optimizer(net.parameters())``. The
-    weights are initialised and the batches shuffled from the seed ``rng``, so two calls
-    with the same arguments give the same network. Raises :class:`paramopt.Diverged`
-    when the loss or a parameter stops being finite.
+    weights are initialised and the batches shuffled from the one seed ``rng``, so two
+    calls with the same arguments give the same network. Raises
+    :class:`paramopt.Diverged` when the loss, a gradient or a parameter stops being finite.
     """
     X = check_array("X", X, ndim=2)
     y = np.asarray(y)
@@ -345,24 +294,11 @@ def train_mlp(X, y, make_optimizer, *, hidden=32, epochs=100, batch_size=32, rng
         raise ValueError(f"y must be integer labels, one per row of X, got shape {y.shape}")
     if not callable(make_optimizer):
         raise TypeError(f"make_optimizer must be callable, got {make_optimizer!r}")
-    hidden = _positive_int("hidden", hidden)
-    epochs = _positive_int("epochs", epochs)
-    batch_size = _positive_int("batch_size", batch_size)
+    hidden = check_positive_int("hidden", hidden)
     generator = np.random.default_rng(rng)
     net = nn.mlp([X.shape[1], hidden, int(y.max()) + 1], rng=generator, dtype=X.dtype)
     opt = make_optimizer(net.parameters())
-    loss = nn.CrossEntropyLoss()
-    step = 0
-    for _ in range(epochs):
-        for xb, yb in minibatches(X, y, batch_size, rng=generator):
-            step += 1
-            value = loss.forward(net.forward(xb), yb)
-            if not np.isfinite(value):
-                raise Diverged(step, "loss")
-            net.backward(loss.backward())
-            opt.step(net.gradients())
-            if not all(np.all(np.isfinite(p)) for p in net.parameters()):
-                raise Diverged(step, "parameters")
+    fit(net, nn.CrossEntropyLoss(), opt, X, y, epochs=epochs, batch_size=batch_size, rng=generator)
     return net, opt
 
 
