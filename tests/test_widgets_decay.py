@@ -8,7 +8,6 @@ from paramopt import surfaces
 from paramopt.widgets.decay import (
     KINDS,
     ShiftedQuadratic,
-    accuracy,
     decay_explorer,
     decay_optimizer,
     decay_paths,
@@ -147,7 +146,7 @@ def test_train_mlp_is_deterministic_and_learns(digits):
     again, _ = train_mlp(X, y, make, hidden=16, epochs=15, rng=3)
     for a, b in zip(net.parameters(), again.parameters(), strict=True):
         np.testing.assert_array_equal(a, b)
-    assert accuracy(net, X, y) > 0.9
+    assert po.train.accuracy(net, X, y) > 0.9
     assert opt.state[0]["step"] == 15 * 5  # 150 rows in batches of 32: 5 per epoch
     norm = parameter_norm(net)
     assert norm == pytest.approx(np.sqrt(sum(np.sum(p**2) for p in net.parameters())))

@@ -34,7 +34,6 @@ __all__ = [
     "KINDS",
     "OPTIMIZERS",
     "ShiftedQuadratic",
-    "accuracy",
     "decay_explorer",
     "decay_optimizer",
     "decay_paths",
@@ -300,14 +299,6 @@ def train_mlp(X, y, make_optimizer, *, hidden=32, epochs=100, batch_size=32, rng
     opt = make_optimizer(net.parameters())
     fit(net, nn.CrossEntropyLoss(), opt, X, y, epochs=epochs, batch_size=batch_size, rng=generator)
     return net, opt
-
-
-def accuracy(net, X, y):
-    """The fraction of rows of ``X`` whose largest output is the label ``y``."""
-    net.eval()
-    predicted = net.forward(check_array("X", X, ndim=2)).argmax(axis=1)
-    net.train()
-    return float(np.mean(predicted == np.asarray(y)))
 
 
 def parameter_norm(net):
