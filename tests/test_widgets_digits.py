@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import paramopt as po
+from paramopt.style import OKABE_ITO, OPTIMIZER_STYLE
 from paramopt.widgets.digits import (
     LR_GRID,
-    OPTIMIZER_STYLE,
     OPTIMIZERS,
     digits_explorer,
     lr_search,
@@ -30,7 +30,7 @@ def results(split):
 
 
 def test_every_optimiser_has_a_grid_a_style_and_builds():
-    assert set(OPTIMIZERS) == set(LR_GRID) == set(OPTIMIZER_STYLE)
+    assert set(OPTIMIZERS) == set(LR_GRID) <= set(OPTIMIZER_STYLE)
     params = [np.zeros(3)]
     nesterov = make_optimizer("Nesterov", params, 0.1)
     assert isinstance(nesterov, po.optim.SGD) and nesterov.nesterov and nesterov.momentum == 0.9
@@ -39,6 +39,8 @@ def test_every_optimiser_has_a_grid_a_style_and_builds():
         make_optimizer("Lion", params, 0.1)
     markers = [style["marker"] for style in OPTIMIZER_STYLE.values()]
     assert len(set(markers)) == len(markers)  # told apart without colour
+    colours = [style["color"] for name, style in OPTIMIZER_STYLE.items() if name != "AMSGrad"]
+    assert len(set(colours)) == len(colours) and set(colours) <= set(OKABE_ITO.values())
 
 
 def test_search_trains_each_pair_from_one_start(results, split):

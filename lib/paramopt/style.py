@@ -26,3 +26,18 @@ CLASS_STYLE = {
     1: {"color": OKABE_ITO["blue"], "marker": "o", "label": "y = +1"},
     -1: {"color": OKABE_ITO["orange"], "marker": "s", "label": "y = −1"},
 }
+
+#: colour, marker and line style of each optimiser, the same in every chapter (keys are
+#: torch.optim's names; "Momentum" and "Nesterov" are SGD with momentum / nesterov=True)
+OPTIMIZER_STYLE = {
+    "SGD": {"color": OKABE_ITO["black"], "marker": "o", "linestyle": "-"},
+    "Momentum": {"color": OKABE_ITO["orange"], "marker": "s", "linestyle": "--"},
+    "Nesterov": {"color": OKABE_ITO["sky"], "marker": "^", "linestyle": "-."},
+    "Adagrad": {"color": OKABE_ITO["green"], "marker": "D", "linestyle": ":"},
+    "RMSprop": {"color": OKABE_ITO["blue"], "marker": "v", "linestyle": "-"},
+    "Adam": {"color": OKABE_ITO["vermillion"], "marker": "P", "linestyle": "--"},
+    "AdamW": {"color": OKABE_ITO["purple"], "marker": "X", "linestyle": "-."},
+    # Okabe-Ito's yellow is too faint for a line on white: AMSGrad, drawn only next to Adam,
+    # shares SGD's black and is told apart by its dotted line and star marker
+    "AMSGrad": {"color": OKABE_ITO["black"], "marker": "*", "linestyle": ":"},
+}

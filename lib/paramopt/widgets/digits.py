@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from paramopt import nn, optim
-from paramopt.style import OKABE_ITO
+from paramopt.style import OPTIMIZER_STYLE
 from paramopt.train import fit
 from paramopt.validation import Diverged, check_positive_int, check_real
 from paramopt.widgets.controls import Choice, Slider
@@ -19,7 +19,6 @@ from paramopt.widgets.explorer import Explorer
 __all__ = [
     "LR_GRID",
     "OPTIMIZERS",
-    "OPTIMIZER_STYLE",
     "describe_run",
     "digits_explorer",
     "draw_run",
@@ -49,17 +48,6 @@ LR_GRID = {
     "RMSprop": (1e-3, 3e-3, 1e-2, 3e-2),
     "Adam": (3e-3, 1e-2, 3e-2, 1e-1),
     "AdamW": (3e-3, 1e-2, 3e-2, 1e-1),
-}
-
-#: colour, marker and line style of each optimiser, the same in every figure of chapter 8
-OPTIMIZER_STYLE = {
-    "SGD": {"color": OKABE_ITO["black"], "marker": "o", "linestyle": "-"},
-    "Momentum": {"color": OKABE_ITO["orange"], "marker": "s", "linestyle": "--"},
-    "Nesterov": {"color": OKABE_ITO["sky"], "marker": "^", "linestyle": "-."},
-    "Adagrad": {"color": OKABE_ITO["green"], "marker": "D", "linestyle": ":"},
-    "RMSprop": {"color": OKABE_ITO["blue"], "marker": "v", "linestyle": "-"},
-    "Adam": {"color": OKABE_ITO["vermillion"], "marker": "P", "linestyle": "--"},
-    "AdamW": {"color": OKABE_ITO["purple"], "marker": "X", "linestyle": "-."},
 }
 
 
