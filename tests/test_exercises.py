@@ -212,6 +212,35 @@ def test_broken_answers_give_a_result_not_an_exception(answer, hint):
     assert not result.ok and hint in result.message, result.message
 
 
+class NotAnAnswer:
+    pass
+
+
+JUNK = [
+    None,
+    42,
+    "x",
+    [1, 2],
+    {},
+    NotAnAnswer,
+    lambda *args, **kwargs: None,
+    lambda *args, **kwargs: "x",
+    lambda *args, **kwargs: 1 / 0,
+    lambda *args, **kwargs: np.nan,
+    lambda *args, **kwargs: (1, 2, 3, 4, 5, 6),
+    lambda *args, **kwargs: [None] * 6,
+    lambda *args, **kwargs: {},
+    lambda *args, **kwargs: np.zeros((2, 2, 2)),
+]
+
+
+@pytest.mark.parametrize("exercise_id", sorted(exercises.available()))
+def test_no_answer_makes_any_checker_raise(exercise_id):
+    for answer in JUNK:
+        result = po.exercises.check(exercise_id, answer)
+        assert not result.ok and result.message, (exercise_id, answer)
+
+
 def test_wrong_shapes_and_arity_are_explained():
     result = po.exercises.check("weight_decay-adamw-step", lambda *args, **kw: args[0])
     assert not result.ok and "expected a tuple (theta, m, v)" in result.message

@@ -47,7 +47,12 @@ def _escape_paths():
 @exercise("sgd-escape-time", "the first step with x < s in each run: first_escape(paths, saddle)")
 def _escape_time(answer):
     paths, saddle, expected = _escape_paths()
-    got = np.asarray(call(answer, paths, saddle), dtype=float)
+    try:
+        got = np.asarray(call(answer, paths, saddle), dtype=float)
+    except (TypeError, ValueError):
+        raise Hint(
+            "expected an array of steps, one per run (np.inf for a run that never crosses)"
+        ) from None
     crossed = paths[:, 0, :] < saddle
     if got.shape != expected.shape:
         raise Hint(
