@@ -44,6 +44,7 @@ from paramopt.exercises import (  # noqa: F401
     adagrad,
     adam,
     backprop,
+    checking,
     digits,
     framework,
     momentum,
@@ -51,26 +52,6 @@ from paramopt.exercises import (  # noqa: F401
     vanishing,
     weight_decay,
 )
-from paramopt.exercises.checking import (
-    Hint,
-    Result,
-    as_float,
-    available,
-    call,
-    call_elementwise,
-    check,
-    compare,
-    exercise,
-)
+from paramopt.exercises.checking import *  # noqa: F403
 
-__all__ = [
-    "Hint",
-    "Result",
-    "as_float",
-    "available",
-    "call",
-    "call_elementwise",
-    "check",
-    "compare",
-    "exercise",
-]
+__all__ = checking.__all__
