@@ -3,7 +3,7 @@
 import numpy as np
 
 from paramopt import optim, surfaces
-from paramopt.exercises.checking import as_float, call, compare, exercise
+from paramopt.exercises.checking import call, call_each, compare, exercise
 
 
 def _adagrad_distance(steps, lr, g, s0):
@@ -31,7 +31,7 @@ def _distance(answer):
         (50, 0.1, 2.0, 3.0),
         (10, 1.0, 0.5, 0.1),
     ]
-    got = np.array([as_float(call(answer, *case)) for case in cases])
+    got = call_each(answer, cases)
     compare(
         got,
         np.array([_adagrad_distance(*case) for case in cases]),

@@ -5,14 +5,14 @@ from functools import cache
 import numpy as np
 
 from paramopt.adaptive import reddi_counterexample
-from paramopt.exercises.checking import Hint, as_float, call, compare, exercise
+from paramopt.exercises.checking import Hint, as_float, call_each, compare, exercise
 
 
 @exercise("adam-bias", "Adam's step after a quiet period, in units of γ: spike_step(β1, β2)")
 def _spike(answer):
     cases = [(0.9, 0.999), (0.9, 0.99), (0.5, 0.9), (0.0, 0.999)]
     b1, b2 = np.array(cases).T
-    got = np.array([as_float(call(answer, *case)) for case in cases])
+    got = call_each(answer, cases)
     compare(
         got,
         (1 - b1) / np.sqrt(1 - b2),
@@ -35,7 +35,7 @@ def _spike(answer):
 def _epsilon(answer):
     cases = [(1e-4, 1, 0.999), (1e-4, 5000, 0.999), (1e-7, 10, 0.999), (1e-3, 3, 0.9)]
     eps_hat, t, b2 = np.array(cases).T
-    got = np.array([as_float(call(answer, *case)) for case in cases])
+    got = call_each(answer, cases)
     correction = np.sqrt(1 - b2**t)
     compare(
         got,

@@ -19,6 +19,7 @@ __all__ = [
     "as_float",
     "available",
     "call",
+    "call_each",
     "call_elementwise",
     "check",
     "compare",
@@ -140,6 +141,11 @@ def call_elementwise(answer, z):
         return np.array([as_float(call(answer, float(x))) for x in z])
     except Hint:
         raise Hint(str(first)) from None
+
+
+def call_each(answer, cases):
+    """``answer(*case)`` as a float for each tuple of arguments in ``cases``: one array."""
+    return np.array([as_float(call(answer, *case)) for case in cases])
 
 
 def as_float(value):

@@ -3,14 +3,14 @@
 import numpy as np
 
 from paramopt import momentum, surfaces
-from paramopt.exercises.checking import Hint, as_float, call, compare, exercise
+from paramopt.exercises.checking import Hint, call, call_each, compare, exercise
 
 
 @exercise("momentum-stability", "the heavy ball's largest stable rate: heavy_ball_limit(λ, β)")
 def _stability(answer):
     cases = [(100.0, 0.9), (100.0, 0.0), (1.0, 0.5), (4.0, 0.99)]
     lam, beta = np.array(cases).T
-    got = np.array([as_float(call(answer, *case)) for case in cases])
+    got = call_each(answer, cases)
     compare(
         got,
         2 * (1 + beta) / lam,

@@ -3,14 +3,14 @@
 import numpy as np
 
 from paramopt import surfaces
-from paramopt.exercises.checking import Hint, as_float, call, compare, exercise
+from paramopt.exercises.checking import Hint, as_float, call, call_each, compare, exercise
 
 
 @exercise("sgd-variance", "Var of a minibatch mean of B distinct indices: batch_variance")
 def _variance(answer):
     cases = [(1.0, 1, 10), (2.0, 5, 10), (0.5, 10, 10), (3.0, 32, 1000), (1.0, 2, 3)]
     sigma2, B, N = np.array(cases).T
-    got = np.array([as_float(call(answer, *case)) for case in cases])
+    got = call_each(answer, cases)
     compare(
         got,
         sigma2 / B * (N - B) / (N - 1),

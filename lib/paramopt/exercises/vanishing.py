@@ -2,13 +2,9 @@
 
 import numpy as np
 
-from paramopt.exercises.checking import as_float, call, compare, exercise
+from paramopt.exercises.checking import as_float, call, call_each, compare, exercise
 from paramopt.nn.batchnorm import BatchNorm1d
 from paramopt.nn.init import calculate_gain
-
-
-def _values(answer, cases):
-    return np.array([as_float(call(answer, *case)) for case in cases])
 
 
 @exercise("vanishing-leaky", "the He standard deviation for LeakyReLU: leaky_std(n, a)")
@@ -16,7 +12,7 @@ def _leaky(answer):
     cases = [(64, 0.0), (64, 0.01), (100, 0.2), (10, 1.0), (256, 0.5)]
     n, a = np.array(cases).T
     compare(
-        _values(answer, cases),
+        call_each(answer, cases),
         np.array([calculate_gain("leaky_relu", float(s)) / np.sqrt(k) for k, s in cases]),
         names=["std"],
         mistakes={
@@ -38,7 +34,7 @@ def _critical(answer):
     cases = [(0.1, 32), (0.25, 32), (0.5, 32), (0.05, 800), (1.0, 2)]
     std, width = np.array(cases).T
     compare(
-        _values(answer, cases),
+        call_each(answer, cases),
         0.5 * width * std**2,
         names=["factor"],
         mistakes={
@@ -58,7 +54,7 @@ def _predict(answer):
     cases = [(0.23, 50), (0.25, 20), (0.9, 100), (1.1, 10)]
     factor, layers = np.array(cases).T
     compare(
-        _values(answer, cases),
+        call_each(answer, cases),
         factor ** (layers - 1),
         names=["ratio"],
         rtol=1e-6,

@@ -3,7 +3,7 @@
 import numpy as np
 
 from paramopt import optim
-from paramopt.exercises.checking import as_float, call, compare, exercise
+from paramopt.exercises.checking import as_float, call, call_each, compare, exercise
 
 
 @exercise("weight_decay-torch-lambda", "torch's weight_decay for the article's λ = 0.001, α = 0.1")
@@ -169,7 +169,7 @@ def _sgd_step(answer):
 def _dead_weight(answer):
     cases = [(0.01, 1e-3), (0.01, 0.1), (1e-3, 1e-2), (0.1, 1e-3)]
     lr, lam = np.array(cases).T
-    got = np.array([as_float(call(answer, *case)) for case in cases])
+    got = call_each(answer, cases)
     exact = np.log(2) / -np.log1p(-lr * lam)  # (1 - αλ)^k = ½
     compare(
         got,
