@@ -9,7 +9,7 @@ MATHJAX := book/_static/vendor/mathjax
 NOTEBOOK_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 NOTEBOOKS = $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: book test lint unit notebooks build-strict browser serve lab bench clean venv vendor
+.PHONY: book test lint unit notebooks notebooks-kernels build-strict browser serve lab bench clean venv vendor
 
 venv: $(BIN)/.installed
 $(BIN)/.installed: requirements.txt pyproject.toml
@@ -36,7 +36,7 @@ $(MATHJAX)/tex-chtml.js: package.json package-lock.json
 book: venv vendor
 	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . --warningiserror --keep-going
 
-test: venv vendor lint unit notebooks build-strict browser
+test: venv vendor lint unit notebooks-kernels build-strict browser
 
 lint:
 	$(BIN)/ruff check .
@@ -46,8 +46,25 @@ unit:
 	$(BIN)/pytest -x -q -m "not browser" tests
 
 # Every notebook under book/, found by glob; the chapters' own asserts do the checking.
-notebooks:
+notebooks: venv
 	$(NOTEBOOK_ENV) $(BIN)/pytest -x -q --nbval-lax -p no:randomly $(NOTEBOOKS)
+
+# The same under every OpenBLAS kernel this CPU can run, with 1 and 2 BLAS threads: each
+# kernel rounds float32 sums in its own order, so a claim resting on one lucky rounding
+# fails here rather than on a reader's machine. Kernels the CPU lacks are skipped with a
+# message (tests/openblas_kernels.py); "default" is OpenBLAS's own choice when it is none
+# of these. Two notebooks run at once (one per core; --dist loadfile keeps a notebook's
+# cells together).
+KERNELS := Haswell SkylakeX Sandybridge Prescott
+BLAS_THREADS := 1 2
+notebooks-kernels: venv
+	kernels=$$($(BIN)/python tests/openblas_kernels.py $(KERNELS)); \
+	for kernel in $$kernels; do for threads in $(BLAS_THREADS); do \
+	  echo "== notebooks: OpenBLAS kernel $$kernel, $$threads thread(s)"; \
+	  ( if [ "$$kernel" != default ]; then export OPENBLAS_CORETYPE=$$kernel; fi; \
+	    OPENBLAS_NUM_THREADS=$$threads OMP_NUM_THREADS=$$threads $(BIN)/pytest -x -q \
+	      --nbval-lax -p no:randomly -n 2 --dist loadfile $(NOTEBOOKS) ); \
+	done; done
 
 build-strict:
 	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . --warningiserror --keep-going

@@ -121,6 +121,7 @@ def audit(chromium, url, origin):
         "mjx-merror, [data-mjx-error], .MathJax_Error",
         "els => els.map(e => e.getAttribute('data-mjx-error') || e.textContent)",
     )
+    report.mathjax_errors += _literal_backslashes(page)
     unrendered = page.locator(".math:not(:has(mjx-container))").count()
     if unrendered:
         report.mathjax_errors.append(f"{unrendered} math element(s) never typeset")
@@ -141,6 +142,27 @@ def _wait_for_mathjax(page):
             "() => window.MathJax.startup && window.MathJax.startup.promise", timeout=15000
         )
         page.evaluate("() => window.MathJax.startup.promise")
+
+
+# A TeX command MathJax did not interpret is drawn as text, backslash and all: `\_`
+# inside `\text{}` (MathJax 3 without textmacros) shows "running\_mean". No error is
+# raised, so look for the backslash in the MathML of every typeset formula.
+LITERAL_BACKSLASHES = """() => {
+  const found = [];
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.document)) return found;
+  for (const item of MathJax.startup.document.math) {
+    const mml = MathJax.startup.toMML(item.root);  // an merror is reported already
+    if (mml.includes("\\\\") && !mml.includes("<merror")) found.push(item.math);
+  }
+  return found;
+}"""
+
+
+def _literal_backslashes(page):
+    return [
+        f"a backslash drawn as text in {source.strip()[:80]!r}"
+        for source in page.evaluate(LITERAL_BACKSLASHES)
+    ]
 
 
 def _exercise_explorers(page):

@@ -35,6 +35,7 @@ BROKEN = r"""<!doctype html><html><head><meta charset="utf-8">
 <script src="https://cdn.example.org/library.js"></script>
 <script defer src="vendor/mathjax/tex-chtml.js"></script></head><body>
 <p class="math">\[\begin{aligned} a &= b \tag{1} \end{aligned}\]</p>
+<p>\(\text{running\_mean}\) and \(\text{running mean}_t\)</p>
 <img src="missing.png" alt="a figure that does not exist">
 <script>callingSomethingThatDoesNotExist();</script>
 EXPLORER
@@ -61,6 +62,11 @@ def test_js_error_is_caught(broken_report):
 
 def test_mathjax_error_is_caught(broken_report):
     assert any("tag" in e.lower() for e in broken_report.mathjax_errors)
+
+
+def test_backslash_drawn_as_text_is_caught(broken_report):
+    drawn = [e for e in broken_report.mathjax_errors if "backslash" in e]
+    assert len(drawn) == 1 and "running" in drawn[0]  # `\text{running mean}_t` is fine
 
 
 def test_broken_image_is_caught(broken_report):
