@@ -82,3 +82,23 @@ def test_lr_and_state_are_the_wrapped_optimizers():
     assert opt.state is inner.state
     np.testing.assert_allclose(opt.state[0]["momentum_buffer"], np.ones(3))
     np.testing.assert_allclose(theta, (1 - 0.2 * 0.5) - 0.2)
+
+
+def test_the_wrapper_is_an_optimizer_that_checks_gradients_once(monkeypatch):
+    params = [p.copy() for p in THETA0]
+    opt = DecoupledWeightDecay(po.optim.SGD(params, lr=0.1, momentum=0.9), 0.01)
+    assert isinstance(opt, po.optim.Optimizer)
+    calls = []
+    check = po.optim.Optimizer._check_grads
+    monkeypatch.setattr(
+        po.optim.Optimizer, "_check_grads", lambda self, g: calls.append(self) or check(self, g)
+    )
+    opt.step(GRADS[0])
+    assert calls == [opt]  # the wrapped SGD trusts the wrapper's check
+
+
+def test_a_step_on_grads_checked_for_other_params_checks_them_again():
+    first = po.optim.SGD([p.copy() for p in THETA0], lr=0.1)
+    other = po.optim.SGD([np.zeros(2)], lr=0.1)
+    with pytest.raises(ValueError, match="got 2 grads for 1 params"):
+        other.step(first._check_grads(GRADS[0]))

@@ -217,8 +217,8 @@ class Trajectory(NamedTuple):
 def run(surface, optimizer, start, steps, *, limit=1e6, **hyperparameters):
     """Minimise ``surface`` from ``start`` for ``steps`` steps; return a :class:`Trajectory`.
 
-    ``optimizer`` is the name of a :mod:`paramopt.optim` class (``"sgd"``, ``"adam"``,
-    ...; any case) built with ``**hyperparameters``, or a factory ``optimizer([theta])``
+    ``optimizer`` is a name :func:`paramopt.optim.create` knows (``"sgd"``, ``"adam"``,
+    ``"Nesterov"``, ...; any case) built with ``**hyperparameters``, or a factory ``optimizer([theta])``
     returning an object with ``step(grads)``. ``surface`` is a :class:`Surface` or a key
     of :data:`SURFACES`.
 
@@ -290,12 +290,7 @@ def _check_int(name, value, *, low):
 
 def _optimizer_factory(optimizer, hyperparameters):
     if isinstance(optimizer, str):
-        classes = {name.lower(): getattr(optim, name) for name in optim.__all__}
-        classes.pop("optimizer")
-        if optimizer.lower() not in classes:
-            raise ValueError(f"Invalid optimizer: {optimizer!r} (choose from {sorted(classes)})")
-        cls = classes[optimizer.lower()]
-        return lambda params: cls(params, **hyperparameters)
+        return lambda params: optim.create(optimizer, params, **hyperparameters)
     if not callable(optimizer):
         raise TypeError(f"optimizer must be a name or a factory, got {optimizer!r}")
     if hyperparameters:

@@ -6,13 +6,15 @@ Each takes a list of float arrays and updates them in place with ``step(grads)``
     opt.step([grad_w, grad_b])
 
 :class:`DecoupledWeightDecay` wraps any of them with decoupled weight decay (SGDW; around
-``Adam`` it is ``AdamW``).
+``Adam`` it is ``AdamW``). :func:`create` builds any of them, or a named preset
+("Momentum", "Nesterov", "AMSGrad", "SGDW"), by its name.
 """
 
 from paramopt.optim.adagrad import Adagrad
 from paramopt.optim.adam import Adam, AdamW
 from paramopt.optim.decoupled import DecoupledWeightDecay
 from paramopt.optim.optimizer import Optimizer
+from paramopt.optim.presets import CLASSES, PRESETS, create
 from paramopt.optim.rmsprop import RMSprop
 from paramopt.optim.sgd import SGD
 
@@ -24,4 +26,7 @@ __all__ = [
     "AdamW",
     "DecoupledWeightDecay",
     "Optimizer",
+    "CLASSES",
+    "PRESETS",
+    "create",
 ]

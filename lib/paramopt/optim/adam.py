@@ -66,11 +66,10 @@ class Adam(Optimizer):
         return state
 
     def _update(self, theta, grad, state, work):
-        lr, lam = self.lr, self.weight_decay
+        lam = self.weight_decay
         if self.decoupled_weight_decay:
             g = self._gradient(theta, grad, 0.0, work)  # g_t: no L2 term
-            if lam != 0:
-                theta *= 1 - lr * lam  # AdamW: θ ← θ (1 - γλ), outside m and v
+            self._decay(theta, lam)  # AdamW: θ ← θ (1 - γλ), outside m and v
         else:
             g = self._gradient(theta, grad, lam, work)  # Adam: g_t ← g_t + λθ (L2)
         self._adam_step(theta, g, state, work["w"])

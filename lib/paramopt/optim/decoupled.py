@@ -11,19 +11,21 @@ from paramopt.validation import check_real
 __all__ = ["DecoupledWeightDecay"]
 
 
-class DecoupledWeightDecay:
+class DecoupledWeightDecay(Optimizer):
     r"""Decoupled weight decay around any optimiser: θ ← θ(1 − γλ), then its step.
 
-    ``optimizer`` is a :mod:`paramopt.optim` optimiser built with ``weight_decay=0``;
-    γ is its ``lr`` (read at every step, so a schedule that changes ``lr`` scales the
-    decay too, as in torch's AdamW). One call of :meth:`step` does
+    input: an optimiser built with ``weight_decay=0`` (its update U, its rate γ),
+           λ (weight_decay)
+    for t = 1, 2, ...
+        g_t ← ∇f(θ_{t-1})                    (taken before the decay)
+        θ_{t-1} ← θ_{t-1} (1 - γ λ)          (:meth:`Optimizer._decay`, as in AdamW)
+        θ_t ← U(θ_{t-1}, g_t)                (the optimiser's own step)
 
-    .. math::  \theta_{t-1} \leftarrow (1 - \gamma\lambda)\,\theta_{t-1}, \qquad
-               \theta_t = \text{optimizer.step}(\nabla f(\theta_{t-1})),
-
-    the gradient being taken at θ_{t-1} *before* the decay. Around ``SGD`` with momentum
-    this is SGDW; around ``Adam`` it performs exactly the operations of
-    ``AdamW(weight_decay=λ)``.
+    γ is the wrapped optimiser's ``lr``, read at every step, so a schedule that changes
+    ``lr`` scales the decay too, as in torch's AdamW. Around ``SGD`` with momentum this is
+    SGDW; around ``Adam`` it performs exactly the operations of ``AdamW(weight_decay=λ)``.
+    ``params``, ``state`` and ``lr`` are the wrapped optimiser's own; each step checks
+    the gradients once, and a rejected step changes nothing.
     """
 
     def __init__(self, optimizer, weight_decay):
@@ -34,13 +36,18 @@ class DecoupledWeightDecay:
                 "optimizer must have weight_decay=0 (the wrapper applies the decay), got "
                 f"weight_decay={optimizer.weight_decay!r}"
             )
-        self.optimizer = optimizer
         self.weight_decay = check_real("weight_decay", weight_decay, low=0.0)
+        self.optimizer = optimizer
 
     @property
     def params(self):
         """The wrapped optimiser's parameters."""
         return self.optimizer.params
+
+    @property
+    def state(self):
+        """The wrapped optimiser's per-parameter state (the decay itself keeps none)."""
+        return self.optimizer.state
 
     @property
     def lr(self):
@@ -51,18 +58,11 @@ class DecoupledWeightDecay:
     def lr(self, value):
         self.optimizer.lr = value
 
-    @property
-    def state(self):
-        """The wrapped optimiser's per-parameter state (the decay itself keeps none)."""
-        return self.optimizer.state
-
     def step(self, grads):
         """Shrink every parameter by (1 − γλ), then take the wrapped optimiser's step."""
-        self.optimizer._check_grads(grads)  # bad grads change nothing, not even θ
-        shrink = 1 - self.optimizer.lr * self.weight_decay
-        if self.weight_decay != 0:
-            for theta in self.params:
-                theta *= shrink
+        grads = self._check_grads(grads)  # bad grads change nothing, not even θ
+        for theta in self.params:
+            self._decay(theta, self.weight_decay)
         self.optimizer.step(grads)
 
     def __repr__(self):

@@ -47,6 +47,14 @@ class Work(dict):
         return array
 
 
+class CheckedGrads(list):
+    """Gradients already checked against ``params``: a step on them checks nothing again."""
+
+    def __init__(self, grads, params):
+        super().__init__(grads)
+        self.params = params
+
+
 class Optimizer:
     """Base class of the optimisers: holds ``params`` and their ``state``, checks each step.
 
@@ -78,7 +86,8 @@ class Optimizer:
         All gradients are checked (count, shape, finiteness) before anything changes,
         so a ValueError leaves params and state exactly as they were.
         """
-        grads = self._check_grads(grads)
+        if not isinstance(grads, CheckedGrads) or grads.params is not self.params:
+            grads = self._check_grads(grads)
         for theta, grad, state, work in zip(
             self.params, grads, self.state, self._work, strict=True
         ):
@@ -87,6 +96,15 @@ class Optimizer:
 
     def _update(self, theta, grad, state, work):
         raise NotImplementedError
+
+    def _decay(self, theta, weight_decay):
+        """Decoupled weight decay, the one place it is written: θ ← θ (1 − γλ), γ = ``lr``.
+
+        The parameter shrinks by itself, outside the gradient: nothing of λθ enters a
+        momentum buffer or an adaptive denominator (Loshchilov & Hutter, 2019).
+        """
+        if weight_decay != 0:
+            theta *= 1 - self.lr * weight_decay
 
     def _gradient(self, theta, grad, weight_decay, work):
         """g_t ← ∇f(θ_{t-1}), negated if ``maximize``, plus the L2 term λ θ_{t-1}.
@@ -117,7 +135,7 @@ class Optimizer:
             if np.may_share_memory(grad, theta):
                 grad = grad.copy()  # the update writes θ while it still reads g
             checked.append(grad)
-        return checked
+        return CheckedGrads(checked, self.params)
 
     def __repr__(self):
         names = list(inspect.signature(type(self)).parameters)[1:]
