@@ -41,7 +41,7 @@ def test_an_epoch_visits_every_example_once_and_reshuffles():
     ("kwargs", "error", "match"),
     [
         ({"batch_size": 0}, ValueError, "Invalid batch_size: 0"),
-        ({"batch_size": 2.5}, TypeError, "batch_size must be an integer"),
+        ({"batch_size": 2.5}, TypeError, "batch_size must be an int, got 2.5"),
         ({"batch_size": 2, "rng": 0}, TypeError, "rng must be a numpy.random.Generator"),
     ],
 )

@@ -114,13 +114,13 @@ def test_gradient_descent_stops_for_perceptron_but_not_logistic():
             lambda: losses.gradient_descent(
                 "hinge", np.ones((2, 2)), np.ones(2), np.ones(2), 0, lr=-1, steps=3
             ),
-            "lr must be",
+            r"Invalid lr: -1 \(must be > 0.0\)",
         ),
         (
             lambda: losses.gradient_descent(
                 "hinge", np.ones((2, 2)), np.ones(2), np.ones(2), 0, lr=0.1, steps=-3
             ),
-            "steps must be",
+            r"Invalid steps: -3 \(must be >= 0\)",
         ),
     ],
 )

@@ -18,8 +18,7 @@ import copy
 
 import numpy as np
 
-from paramopt.nn.init import as_rng
-from paramopt.validation import check_real
+from paramopt.validation import as_rng, check_real
 
 __all__ = ["check_loss", "check_module", "numerical_gradient", "relative_error"]
 

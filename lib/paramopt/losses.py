@@ -21,7 +21,7 @@ a point whose :math:`\ell'(z)` is zero does not move the parameters at all.
 
 import numpy as np
 
-from paramopt.validation import check_array
+from paramopt.validation import check_array, check_int, check_real
 
 __all__ = [
     "LOSSES",
@@ -148,13 +148,8 @@ def gradient_descent(loss, X, y, w, b, *, lr, steps):
     :math:`\alpha`. Returns a dict of arrays over steps ``0..steps``: ``w`` (steps+1, d),
     ``b``, ``loss``, ``grad_norm`` and ``misclassified``.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"steps must be a non-negative int, got {steps!r}")
-    if (
-        not (isinstance(lr, int | float) and not isinstance(lr, bool) and np.isfinite(lr))
-        or lr <= 0
-    ):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    steps = check_int("steps", steps, low=0)
+    lr = check_real("lr", lr, low=0.0, low_open=True)
     w = check_array("w", w, ndim=1).astype(np.float64)
     b = float(check_array("b", b, ndim=0))
     history = {"w": [], "b": [], "loss": [], "grad_norm": [], "misclassified": []}

@@ -218,9 +218,9 @@ def run(surface, optimizer, start, steps, *, limit=1e6, **hyperparameters):
     """Minimise ``surface`` from ``start`` for ``steps`` steps; return a :class:`Trajectory`.
 
     ``optimizer`` is a name :func:`paramopt.optim.create` knows (``"sgd"``, ``"adam"``,
-    ``"Nesterov"``, ...; any case) built with ``**hyperparameters``, or a factory ``optimizer([theta])``
-    returning an object with ``step(grads)``. ``surface`` is a :class:`Surface` or a key
-    of :data:`SURFACES`.
+    ``"Nesterov"``, ...; any case) built with ``**hyperparameters``, or a factory
+    ``optimizer([theta])`` returning an object with ``step(grads)``. ``surface`` is a
+    :class:`Surface` or a key of :data:`SURFACES`.
 
     Raises :class:`paramopt.Diverged` with ``.step = k`` at the first step k whose θ_k or
     f(θ_k) is not finite or where ``|θ_k| > limit`` (``limit=np.inf`` sets no bound). The

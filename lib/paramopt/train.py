@@ -13,7 +13,6 @@ it. At step 0 and at the end of every epoch the model is evaluated in ``model.ev
 on the whole training set (and the validation set, if given).
 """
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +22,7 @@ from paramopt.nn.losses import CrossEntropyLoss, Loss
 from paramopt.nn.module import Module
 from paramopt.optim.decoupled import DecoupledWeightDecay
 from paramopt.optim.optimizer import Optimizer
-from paramopt.validation import Diverged, check_positive_int
+from paramopt.validation import Diverged, as_rng, check_positive_int
 
 __all__ = ["History", "accuracy", "evaluate", "fit"]
 
@@ -185,10 +184,9 @@ def fit(
         raise ValueError("optimizer must be built on model.parameters(), in the same order")
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        rng = np.random.default_rng(rng)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator or an int seed, got {rng!r}")
+    if rng is None:
+        raise TypeError("rng must be a numpy.random.Generator or an int seed, got None")
+    rng = as_rng(rng)
     X, y = _check_data("X", X, "y", y, model.dtype)
     if (X_val is None) != (y_val is None):
         raise ValueError("give X_val and y_val together, or neither")

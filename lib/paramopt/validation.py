@@ -2,7 +2,9 @@
 
 Every public function validates its input before it touches any state, and a failed
 check raises an error that names the argument and shows the offending value, as
-``torch.optim`` does (``ValueError: Invalid learning rate: -0.1``).
+``torch.optim`` does (``ValueError: Invalid learning rate: -0.1``). One rule throughout:
+TypeError for a value of the wrong type, ValueError for a wrong value of the right type.
+Randomness always comes in as an argument named ``rng`` (:func:`as_rng`).
 """
 
 import numbers
@@ -42,16 +44,58 @@ def check_real(name, value, *, low=None, high=None, low_open=False, high_open=Fa
     return x
 
 
-def check_positive_int(name, value):
-    """Return ``value`` as an int after checking it is an integer >= 1 (bool excluded).
+def check_int(name, value, *, low=None):
+    """Return ``value`` as an int after checking it is an integer >= ``low`` (bool excluded).
 
-    Raises TypeError for non-integers and ValueError for values below 1.
+    Raises TypeError for non-integers and ValueError for values below ``low``.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"Invalid {name}: {value!r} (must be >= 1)")
+    if low is not None and value < low:
+        raise ValueError(f"Invalid {name}: {value!r} (must be >= {low})")
     return int(value)
+
+
+def check_positive_int(name, value):
+    """Return ``value`` as an int after checking it is an integer >= 1 (bool excluded)."""
+    return check_int(name, value, low=1)
+
+
+def check_flag(name, value):
+    """Return ``value`` as a bool after checking it is one (``True``/``False`` only)."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_increasing(name, values, check=check_real):
+    """Return ``values`` as a list, each passed through ``check(f"{name}[i]", v)``, after
+    checking there is at least one and that they increase strictly.
+
+    Raises TypeError for a value that is not a sequence, ValueError for an empty or
+    non-increasing one (and whatever ``check`` raises for a bad element).
+    """
+    if isinstance(values, str) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of numbers, got {values!r}")
+    values = [check(f"{name}[{i}]", v) for i, v in enumerate(values)]
+    if not values or any(b <= a for a, b in zip(values, values[1:], strict=False)):
+        raise ValueError(f"{name} must be a non-empty increasing sequence, got {values!r}")
+    return values
+
+
+def as_rng(rng):
+    """Return a ``numpy.random.Generator`` from a Generator, an int seed, or None.
+
+    Every random function of the library takes such an ``rng``: an int makes it
+    reproducible, a Generator lets several calls share one stream.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        if rng is not None and rng < 0:
+            raise ValueError(f"Invalid rng: {rng!r} (a seed must be >= 0)")
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {rng!r}")
 
 
 def check_array(name, value, *, ndim=None, shape=None, finite=True):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from paramopt.validation import check_real
+from paramopt.validation import as_rng, check_positive_int, check_real
 
 
 def _check_rows(X, y):
@@ -23,10 +23,7 @@ def minibatches(X, y, batch_size, *, rng, shuffle=True, drop_last=False):
     ``batch_size = N`` is full-batch gradient descent; ``batch_size = 1`` is "pure" SGD.
     """
     X, y = _check_rows(X, y)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer):
-        raise TypeError(f"batch_size must be an integer, got {batch_size!r}")
-    if batch_size < 1:
-        raise ValueError(f"Invalid batch_size: {batch_size!r} (must be >= 1)")
+    batch_size = check_positive_int("batch_size", batch_size)
     if shuffle and not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {rng!r}")
     order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
@@ -42,7 +39,7 @@ def train_test_split(X, y, *, test_fraction=0.25, rng=0):
     test_fraction = check_real(
         "test_fraction", test_fraction, low=0, high=1, low_open=True, high_open=True
     )
-    order = np.random.default_rng(rng).permutation(len(X))
+    order = as_rng(rng).permutation(len(X))
     n_test = max(1, round(test_fraction * len(X)))
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from paramopt.validation import check_real
+from paramopt.validation import as_rng, check_positive_int, check_real
 
 __all__ = ["two_blobs"]
 
@@ -15,11 +15,10 @@ def two_blobs(n_per_class=20, *, distance=3.0, spread=0.8, rng=0):
     ``(2·n_per_class, 2)`` and ``y`` of shape ``(2·n_per_class,)``, seeded by ``rng``
     (an int or a ``numpy.random.Generator``).
     """
-    if isinstance(n_per_class, bool) or not isinstance(n_per_class, int) or n_per_class < 1:
-        raise ValueError(f"n_per_class must be a positive int, got {n_per_class!r}")
+    n_per_class = check_positive_int("n_per_class", n_per_class)
     distance = check_real("distance", distance, low=0)
     spread = check_real("spread", spread, low=0, low_open=True)
-    rng = np.random.default_rng(rng)
+    rng = as_rng(rng)
     centre = distance / 2 * np.array([np.sqrt(0.5), np.sqrt(0.5)])
     X = np.concatenate(
         [

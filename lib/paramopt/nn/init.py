@@ -18,14 +18,12 @@ place and returns it. Random numbers are drawn in float64 from ``rng`` (a
 """
 
 import math
-import numbers
 
 import numpy as np
 
-from paramopt.validation import check_real
+from paramopt.validation import as_rng, check_real
 
 __all__ = [
-    "as_rng",
     "calculate_gain",
     "constant_",
     "fan_in_and_fan_out",
@@ -38,15 +36,6 @@ __all__ = [
     "xavier_uniform_",
     "zeros_",
 ]
-
-
-def as_rng(rng):
-    """Return a ``numpy.random.Generator`` from a Generator, an int seed, or None."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {rng!r}")
 
 
 def _weight(w):

@@ -6,7 +6,7 @@ import numpy as np
 
 from paramopt.nn import init
 from paramopt.nn.module import Module, float_dtype
-from paramopt.validation import check_positive_int
+from paramopt.validation import as_rng, check_positive_int
 
 __all__ = ["Linear"]
 
@@ -33,7 +33,7 @@ class Linear(Module):
     def __init__(self, in_features, out_features, rng=None, *, dtype=np.float64):
         self.in_features = check_positive_int("in_features", in_features)
         self.out_features = check_positive_int("out_features", out_features)
-        dtype, rng = float_dtype(dtype), init.as_rng(rng)
+        dtype, rng = float_dtype(dtype), as_rng(rng)
         self.weight = np.empty((self.out_features, self.in_features), dtype)
         self.bias = np.empty(self.out_features, dtype)
         bound = 1 / math.sqrt(self.in_features)

@@ -1,7 +1,5 @@
 """Building multilayer perceptrons in one call."""
 
-import numbers
-
 import numpy as np
 
 from paramopt.nn import init as nn_init
@@ -9,7 +7,7 @@ from paramopt.nn.activations import LeakyReLU, ReLU, Sigmoid, Tanh
 from paramopt.nn.batchnorm import BatchNorm1d
 from paramopt.nn.linear import Linear
 from paramopt.nn.module import Module, Sequential
-from paramopt.validation import check_real
+from paramopt.validation import as_rng, check_positive_int, check_real
 
 __all__ = ["ACTIVATIONS", "INITS", "mlp"]
 
@@ -72,9 +70,7 @@ def mlp(
     widths = list(widths)
     if len(widths) < 2:
         raise ValueError(f"widths needs at least an input and an output width, got {widths}")
-    for w in widths:
-        if isinstance(w, bool) or not isinstance(w, numbers.Integral) or w < 1:
-            raise ValueError(f"widths must be positive ints, got {widths}")
+    widths = [check_positive_int(f"widths[{i}]", w) for i, w in enumerate(widths)]
     if isinstance(activation, str):
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
@@ -84,7 +80,7 @@ def mlp(
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
     std = check_real("std", std, low=0)
-    rng = nn_init.as_rng(rng)
+    rng = as_rng(rng)
     gain_of = activation()  # an instance, for its nonlinearity name and slope
     layers = []
     for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):

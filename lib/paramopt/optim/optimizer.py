@@ -7,13 +7,6 @@ import numpy as np
 from paramopt.validation import check_array
 
 
-def check_flag(name, value):
-    """Return ``value`` as a bool after checking it is one (``True``/``False`` only)."""
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def check_params(params):
     """Return ``params`` as a list of writable float arrays, each given once."""
     if isinstance(params, np.ndarray):

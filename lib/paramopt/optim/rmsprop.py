@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from paramopt.optim.optimizer import Optimizer, check_flag
-from paramopt.validation import check_real
+from paramopt.optim.optimizer import Optimizer
+from paramopt.validation import check_flag, check_real
 
 
 class RMSprop(Optimizer):
