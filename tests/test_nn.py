@@ -560,3 +560,12 @@ def test_batchnorm_defaults_match_torch(torch):
     assert (bn.eps, bn.momentum, bn.num_batches_tracked) == (ref.eps, ref.momentum, 0)
     params = bn.parameters()
     assert all(a is b for a, b in zip(bn.to(np.float64).parameters(), params, strict=True))
+
+
+def test_the_one_sigmoid_is_stable_keeps_dtype_and_matches_torch(torch):
+    x = np.array([-1000.0, -50.0, -1.0, 0.0, 1.0, 50.0, 1000.0])
+    with np.errstate(over="raise", invalid="raise"):  # no overflow, no nan
+        y = po.nn.sigmoid(x)
+    np.testing.assert_allclose(y, torch.sigmoid(torch.from_numpy(x)).numpy(), rtol=1e-15, atol=0)
+    assert po.nn.sigmoid(x.astype(np.float32)).dtype == np.float32
+    assert po.losses.sigmoid is po.nn.sigmoid

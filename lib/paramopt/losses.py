@@ -21,6 +21,7 @@ a point whose :math:`\ell'(z)` is zero does not move the parameters at all.
 
 import numpy as np
 
+from paramopt.nn.activations import sigmoid
 from paramopt.validation import check_array, check_int, check_real
 
 __all__ = [
@@ -68,12 +69,6 @@ def hinge_grad(z):
 def logistic(z):
     r"""Logistic loss :math:`\log(1 + e^{-z})`, computed without overflow."""
     return np.logaddexp(0.0, -_margin(z))
-
-
-def sigmoid(s):
-    r"""The logistic function :math:`\sigma(s) = 1 / (1 + e^{-s})`, without overflow."""
-    s = check_array("s", s)
-    return np.exp(-np.logaddexp(0.0, -s))
 
 
 def logistic_grad(z):

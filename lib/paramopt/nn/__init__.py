@@ -5,7 +5,7 @@ Batch-first arrays ``(batch, features)``; names, defaults and results follow
 """
 
 from paramopt.nn import init
-from paramopt.nn.activations import LeakyReLU, ReLU, Sigmoid, Tanh
+from paramopt.nn.activations import LeakyReLU, ReLU, Sigmoid, Tanh, sigmoid
 from paramopt.nn.batchnorm import BatchNorm1d
 from paramopt.nn.linear import Linear
 from paramopt.nn.losses import CrossEntropyLoss, Loss, MSELoss
@@ -26,4 +26,5 @@ __all__ = [
     "Tanh",
     "init",
     "mlp",
+    "sigmoid",
 ]

@@ -8,7 +8,18 @@ import numpy as np
 from paramopt.nn.module import Module
 from paramopt.validation import check_real
 
-__all__ = ["LeakyReLU", "ReLU", "Sigmoid", "Tanh"]
+__all__ = ["LeakyReLU", "ReLU", "Sigmoid", "Tanh", "sigmoid"]
+
+
+def sigmoid(x):
+    """The logistic function σ(x) = 1 / (1 + e⁻ˣ), the library's only one.
+
+    Computed without overflow: with e = e^{−|x|} ≤ 1, σ(x) = 1 / (1 + e) for x ≥ 0 and
+    e / (1 + e) for x < 0. Keeps a float array's dtype.
+    """
+    x = np.asarray(x)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 class ReLU(Module):
@@ -73,11 +84,8 @@ class Sigmoid(Module):
         self.y = None
 
     def forward(self, x):
-        x = self.check_input(x)
-        with np.errstate(over="ignore"):  # e⁻ˣ = inf for very negative x gives y = 0
-            y = 1 / (1 + np.exp(-x))
-        self.y = y
-        return y
+        self.y = sigmoid(self.check_input(x))
+        return self.y
 
     def backward(self, grad_y):
         delta = self.check_grad(grad_y)
