@@ -569,3 +569,19 @@ def test_the_one_sigmoid_is_stable_keeps_dtype_and_matches_torch(torch):
     np.testing.assert_allclose(y, torch.sigmoid(torch.from_numpy(x)).numpy(), rtol=1e-15, atol=0)
     assert po.nn.sigmoid(x.astype(np.float32)).dtype == np.float32
     assert po.losses.sigmoid is po.nn.sigmoid
+
+
+def test_sequential_returns_every_activation_and_every_input_gradient():
+    model = po.nn.mlp([3, 4, 2], "tanh", "xavier", rng=0)
+    x = np.random.default_rng(1).normal(size=(5, 3))
+    outputs = model.forward_all(x)
+    assert [o.shape for o in outputs] == [(5, 4), (5, 4), (5, 2)]
+    np.testing.assert_array_equal(outputs[1], np.tanh(outputs[0]))
+    np.testing.assert_array_equal(outputs[-1], model.forward(x))
+    grads = model.backward_all(np.ones((5, 2)))
+    assert [g.shape for g in grads] == [(5, 3), (5, 4), (5, 4)]
+    np.testing.assert_allclose(grads[1], grads[2] * (1 - outputs[1] ** 2))
+    model.forward(x)
+    np.testing.assert_array_equal(grads[0], model.backward(np.ones((5, 2))))
+    with pytest.raises(ValueError, match="grad_y must have the output's shape"):
+        model.backward_all(np.ones((5, 3)))

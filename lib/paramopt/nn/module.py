@@ -191,10 +191,16 @@ class Sequential(Module):
         self.layers = list(modules)
 
     def forward(self, x):
-        x = self.check_input(x)
+        outputs = self.forward_all(x)
+        return outputs[-1] if outputs else self.check_input(x)
+
+    def forward_all(self, x):
+        """The forward pass, returning every layer's output [x₁, …, xₖ] (xₖ = y)."""
+        outputs, x = [], self.check_input(x)
         for layer in self.layers:
             x = layer.forward(x)
-        return x
+            outputs.append(x)
+        return outputs
 
     def backward(self, grad_y, input_grad=True):
         grad = self.check_grad(grad_y)
@@ -204,6 +210,16 @@ class Sequential(Module):
                 return layers[0].backward(grad, input_grad=False)
             grad = layers[i].backward(grad)
         return grad if input_grad else None
+
+    def backward_all(self, grad_y):
+        """The backward pass, returning the gradient at every layer's input [δ₀, …, δₖ₋₁].
+
+        δᵢ = ∂L/∂xᵢ is what flows into layer i + 1 on the way back; δ₀ = ∂L/∂x.
+        """
+        grads = [self.check_grad(grad_y)]
+        for layer in reversed(self.layers):
+            grads.append(layer.backward(grads[-1]))
+        return grads[:0:-1]
 
     def first_trainable(self):
         """Index of the first layer with parameters (len(self) if none has any)."""
