@@ -132,5 +132,34 @@ def test_playground_shows_paths_and_divergence():
 
 def test_slider_from_values_needs_increasing_values():
     assert Slider.from_values("lr", [0.001, 0.01], value=0.01).default_index == 1
-    with pytest.raises(ValueError, match="values must increase"):
+    with pytest.raises(ValueError, match="values must be a non-empty increasing sequence"):
         Slider.from_values("lr", [0.1, 0.01])
+
+
+def test_slider_from_values_is_an_ordinary_constructor_with_labels():
+    slider = Slider.from_values("rate", [1, 2, 3], value=2, labels=["0.01", "0.03", "0.1"])
+    assert type(slider) is Slider and slider.labels[slider.default_index] == "0.03"
+    assert 'aria-valuetext="0.03"' in slider.html("rate", "x") and not slider.even
+    with pytest.raises(ValueError, match="labels must match values"):
+        Slider.from_values("rate", [1, 2], labels=["a"])
+    with pytest.raises(TypeError, match="either start, stop and step, or values"):
+        Slider("rate", 0, 1, 1, values=[0, 1])
+
+
+def test_each_callable_receives_only_the_controls_it_names():
+    seen = []
+
+    def compute(size):
+        return size * 2
+
+    def draw(fig, result):
+        seen.append(result)
+        fig.add_subplot().bar([0], [result])
+
+    explorer = Explorer(
+        compute, draw, lambda result, colour: f"{colour} bar of {result}",
+        size=Slider("size", 1, 2, 1), colour=Choice("colour", ["red", "blue"]),
+    )  # fmt: skip
+    assert explorer.frame(size=2, colour="blue").text == "blue bar of 4" and seen == [4]
+    with pytest.raises(TypeError, match=r"describe takes \['shade'\], which are not controls"):
+        Explorer(compute, draw, lambda result, shade: "", size=Slider("size", 1, 2, 1))

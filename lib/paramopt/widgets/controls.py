@@ -10,6 +10,8 @@ import numbers
 
 import numpy as np
 
+from paramopt.validation import check_increasing
+
 
 class Control:
     """A named, finite set of values with a default (``value``)."""
@@ -30,44 +32,38 @@ class Control:
 
 
 class Slider(Control):
-    """Evenly spaced numbers ``start, start + step, ..., stop``.
+    """A slider over numbers: evenly spaced ``start, start + step, ..., stop``, or any
+    increasing ``values`` (:meth:`from_values`), each shown by its label.
 
     >>> Slider("learning rate", 0.1, 0.5, 0.1).values
     [0.1, 0.2, 0.3, 0.4, 0.5]
+    >>> Slider.from_values("position", [1, 2, 3], labels=["0.01", "0.03", "0.1"]).labels
+    ['0.01', '0.03', '0.1']
     """
 
-    def __init__(self, label, start, stop, step, value=None, fmt="{:g}"):
-        for name, x in (("start", start), ("stop", stop), ("step", step)):
-            if isinstance(x, bool) or not isinstance(x, numbers.Real) or not np.isfinite(x):
-                raise ValueError(f"{name} must be a finite number, got {x!r}")
-        if step <= 0 or stop <= start:
-            raise ValueError(f"need start < stop and step > 0, got {start!r}, {stop!r}, {step!r}")
-        count = round((stop - start) / step) + 1
-        grid = start + step * np.arange(count)
-        integer = all(isinstance(x, numbers.Integral) for x in (start, stop, step))
-        values = [int(v) if integer else round(float(v), 12) for v in grid]
-        value = values[0] if value is None else value
-        super().__init__(label, values, value, [fmt.format(v) for v in values])
-        self.integer = integer
-        self.even = True
+    def __init__(
+        self, label, start=None, stop=None, step=None, value=None, fmt="{:g}", *,
+        values=None, labels=None,
+    ):  # fmt: skip
+        if values is None:
+            values = _evenly_spaced(start, stop, step)
+            self.even = True
+        elif start is None and stop is None and step is None:
+            values = check_increasing("values", values, lambda name, v: v)
+            self.even = False
+        else:
+            raise TypeError("give either start, stop and step, or values, not both")
+        if labels is None:
+            labels = [fmt.format(v) for v in values]
+        elif len(labels) != len(values):
+            raise ValueError(f"labels must match values one to one, got {labels!r}")
+        super().__init__(label, values, values[0] if value is None else value, labels)
+        self.integer = all(isinstance(v, numbers.Integral) for v in values)
 
     @classmethod
-    def from_values(cls, label, values, value=None, fmt="{:g}"):
+    def from_values(cls, label, values, value=None, fmt="{:g}", labels=None):
         """A slider over any increasing numbers, e.g. learning rates 0.001, 0.003, 0.01."""
-        values = list(values)
-        if any(b <= a for a, b in zip(values, values[1:], strict=False)):
-            raise ValueError(f"values must increase, got {values!r}")
-        self = cls.__new__(cls)
-        Control.__init__(
-            self,
-            label,
-            values,
-            values[0] if value is None else value,
-            [fmt.format(v) for v in values],
-        )
-        self.integer = all(isinstance(v, numbers.Integral) for v in values)
-        self.even = False
-        return self
+        return cls(label, value=value, fmt=fmt, values=values, labels=labels)
 
     def live(self):
         import ipywidgets
@@ -103,6 +99,18 @@ class Slider(Control):
             f'aria-valuetext="{html.escape(self.labels[self.default_index])}"> '
             f'<output for="{uid}-{name}">{html.escape(self.labels[self.default_index])}</output>'
         )
+
+
+def _evenly_spaced(start, stop, step):
+    for name, x in (("start", start), ("stop", stop), ("step", step)):
+        if isinstance(x, bool) or not isinstance(x, numbers.Real) or not np.isfinite(x):
+            raise ValueError(f"{name} must be a finite number, got {x!r}")
+    if step <= 0 or stop <= start:
+        raise ValueError(f"need start < stop and step > 0, got {start!r}, {stop!r}, {step!r}")
+    count = round((stop - start) / step) + 1
+    grid = start + step * np.arange(count)
+    integer = all(isinstance(x, numbers.Integral) for x in (start, stop, step))
+    return [int(v) if integer else round(float(v), 12) for v in grid]
 
 
 class Choice(Control):

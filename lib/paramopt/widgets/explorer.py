@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import html
+import inspect
 import io
 import itertools
 import json
@@ -33,8 +34,9 @@ class Explorer:
     compute : callable ``compute(**values) -> result``; may raise ``Diverged``.
     draw : callable ``draw(fig, result, **values)`` drawing on an empty Figure.
     describe : callable ``describe(result, **values) -> str`` (alt text, caption).
-    controls : keyword arguments ``name=Slider(...)`` or ``name=Choice(...)``;
-        the names are the keyword arguments of the three callables.
+    controls : keyword arguments ``name=Slider(...)`` or ``name=Choice(...)``.
+        Each callable receives, by keyword, the controls its signature names (all of
+        them if it takes ``**values``): ``draw(fig, result)`` needs no control at all.
     figsize, dpi : the frame size in inches and dots per inch.
     colors : palette size of the PNG frames (fewer colours, lighter page).
     """
@@ -51,7 +53,9 @@ class Explorer:
             raise ValueError(
                 f"the controls span {count} combinations; at most {MAX_FRAMES} keep the page light"
             )
-        self.compute, self.draw, self.describe = compute, draw, describe
+        self.compute = _ControlledCall("compute", compute, controls, leading=0)
+        self.draw = _ControlledCall("draw", draw, controls, leading=2)
+        self.describe = _ControlledCall("describe", describe, controls, leading=1)
         self.controls = controls
         self.figsize, self.dpi, self.colors = figsize, dpi, colors
         self._figure = None
@@ -162,6 +166,29 @@ class Explorer:
         if view is not None:
             bundle[WIDGET_VIEW] = view
         return bundle
+
+
+class _ControlledCall:
+    """``fn`` called with its leading positional arguments and the controls it names."""
+
+    def __init__(self, role, fn, controls, *, leading):
+        if not callable(fn):
+            raise TypeError(f"{role} must be callable, got {fn!r}")
+        parameters = list(inspect.signature(fn).parameters.values())
+        if any(p.kind is p.VAR_KEYWORD for p in parameters):
+            self.names = list(controls)
+        else:
+            rest = [p for p in parameters[leading:] if p.kind is not p.VAR_POSITIONAL]
+            self.names = [p.name for p in rest if p.name in controls]
+            unknown = [p.name for p in rest if p.name not in controls and p.default is p.empty]
+            if unknown:
+                raise TypeError(
+                    f"{role} takes {unknown}, which are not controls ({list(controls)})"
+                )
+        self.fn = fn
+
+    def __call__(self, *args, **values):
+        return self.fn(*args, **{name: values[name] for name in self.names})
 
 
 def _draw_diverged(fig, text):
