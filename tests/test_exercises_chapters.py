@@ -180,6 +180,11 @@ def three_way_split(X, y):
     return X_tr, X_va, X_test, y_tr, y_va, y_test
 
 
+def paired_difference(a, b, *, se=lambda d: d.std(ddof=1) / np.sqrt(len(d)), sign=1):
+    d = sign * (np.asarray(a) - np.asarray(b))
+    return d.mean(), se(d)
+
+
 RIGHT = {
     "framework-perceptron-stop": {0.02: 201, 0.2: 19, 2.0: 1},
     "weight_decay-dead-weight": adamw_half_life,
@@ -211,6 +216,7 @@ RIGHT = {
     "adam-reddi": [0.1],
     "digits-adam-scale": equivalent_lr,
     "digits-test-set": three_way_split,
+    "digits-seeds": paired_difference,
 }
 
 
@@ -248,6 +254,26 @@ def test_the_checkers_formulas_agree_with_the_library():
     assert momentum.heavy_ball_rate(0.999 * heavy_ball_limit(100.0, 0.9), 0.9, [100.0]) < 1
     assert momentum.heavy_ball_rate(1.001 * heavy_ball_limit(100.0, 0.9), 0.9, [100.0]) > 1
     assert leaky_std(64, 0.2) == pytest.approx(po.nn.init.calculate_gain("leaky_relu", 0.2) / 8)
+
+
+def test_the_perceptron_stop_solution_holds():
+    """Only θ₀/α matters; from one θ₀, each rate makes other mistakes and stops elsewhere."""
+    X, y = po.data.two_blobs(20, distance=4.0, spread=0.7, rng=0)
+    w0, b0 = np.array([1.0, -0.5]), 0.5
+    runs = {
+        lr: po.losses.gradient_descent("perceptron", X, y, w0, b0, lr=lr, steps=300)
+        for lr in exercises.framework.PERCEPTRON_RATES
+    }
+    ten = po.losses.gradient_descent("perceptron", X, y, 10 * w0, 10 * b0, lr=2.0, steps=300)
+    np.testing.assert_allclose(ten["w"], 10 * runs[0.2]["w"], rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(ten["misclassified"], runs[0.2]["misclassified"])
+    ends = [np.append(run["w"][-1], run["b"][-1]) for run in runs.values()]
+    ends = [end / np.linalg.norm(end) for end in ends]  # the boundary: θ's direction
+    for i in range(len(ends)):
+        for j in range(i):
+            assert np.abs(ends[i] - ends[j]).max() > 5e-4
+    second = [run["misclassified"][1] for run in runs.values()]
+    assert len(set(second)) == len(second)  # after one step, different mistakes
 
 
 def escape_variant(mistake):
@@ -389,6 +415,33 @@ WRONG = [
     ("digits-adam-scale", lambda name, lr, c: lr / c if name == "SGD" else lr, "not divided"),
     ("digits-adam-scale", lambda name, lr, c: lr, "equivalent rate is cη"),
     ("digits-adam-scale", lambda name, lr, c: c * lr, "neither does the rate"),
+    ("digits-seeds", lambda a, b: paired_difference(a, b, sign=-1), "a minus b"),
+    (
+        "digits-seeds",
+        lambda a, b: (np.mean(a - b), np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / len(a))),
+        "Pair the runs",
+    ),
+    (
+        "digits-seeds",
+        lambda a, b: paired_difference(a, b, se=lambda d: d.std() / np.sqrt(len(d))),
+        "ddof=1",
+    ),
+    (
+        "digits-seeds",
+        lambda a, b: paired_difference(a, b, se=lambda d: d.std(ddof=1)),
+        "not the spread of one difference",
+    ),
+    (
+        "digits-seeds",
+        lambda a, b: paired_difference(a, b, se=lambda d: d.std(ddof=1) / len(d)),
+        "not by n",
+    ),
+    (
+        "digits-seeds",
+        lambda a, b: paired_difference(a, b, se=lambda d: d.mean() / d.std(ddof=1) * len(d) ** 0.5),
+        "not the number of standard errors",
+    ),
+    ("digits-seeds", lambda a, b: np.mean(a - b), "return two numbers"),
 ]
 
 

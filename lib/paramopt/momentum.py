@@ -19,15 +19,19 @@ where g_t = ∇f(θ_{t-1}). ``lr`` may be one number or one rate per step (a sch
 
 :func:`steps_to_tolerance` counts the steps an optimiser needs on a surface, and
 :func:`heavy_ball_rate` / :func:`optimal_heavy_ball` give the linear convergence rate of
-the heavy ball on a quadratic and Polyak's optimal tuning.
+the heavy ball on a quadratic and Polyak's optimal tuning. :func:`draw_step_counts` draws
+the chapter's heat map of step counts, each cell labelled in black or white, whichever
+is readable on the cell's own colour (:func:`paramopt.style.label_color`).
 """
 
 import numpy as np
 
 from paramopt import optim, surfaces
+from paramopt.style import label_color
 from paramopt.validation import Diverged, check_array, check_real
 
 __all__ = [
+    "draw_step_counts",
     "ema_momentum",
     "heavy_ball",
     "heavy_ball_rate",
@@ -169,3 +173,31 @@ def _check_curvatures(largest, smallest):
     smallest = check_real("smallest", smallest, low=0.0, low_open=True)
     largest = check_real("largest", largest, low=smallest)
     return largest, smallest
+
+
+# -- the heat map of step counts, readable in every cell ------------------------------------
+def draw_step_counts(ax, steps, lrs, mus, *, max_steps, cmap="viridis_r"):
+    """Draw ``steps`` (one row per momentum in ``mus``, one column per rate in ``lrs``) on ``ax``.
+
+    Each cell is coloured by log10 of its count and labelled with it: NaN (diverged) reads
+    "diverges", inf (not within ``max_steps``) reads ">max_steps", and both show the axes'
+    background. Every label is black or white, whichever contrasts more with its own cell
+    (:func:`label_color`). Returns the image, for a colour bar.
+    """
+    steps = check_array("steps", steps, ndim=2, finite=False)
+    lrs = check_array("lrs", lrs, shape=(steps.shape[1],))
+    mus = check_array("mus", mus, shape=(steps.shape[0],))
+    if np.any(steps[np.isfinite(steps)] < 1):
+        raise ValueError("steps must be counts >= 1 (NaN: diverged, inf: not converged)")
+    max_steps = surfaces._check_int("max_steps", max_steps, low=1)
+    shown = np.where(np.isfinite(steps), steps, np.nan)
+    image = ax.imshow(np.log10(shown), cmap=cmap, aspect="auto")
+    for (i, j), count in np.ndenumerate(steps):
+        if np.isfinite(count):
+            text, cell = f"{count:.0f}", image.cmap(image.norm(np.log10(count)))
+        else:
+            text, cell = ("diverges" if np.isnan(count) else f">{max_steps}"), ax.get_facecolor()
+        ax.text(j, i, text, ha="center", va="center", fontsize=7, color=label_color(cell))
+    ax.set_xticks(range(len(lrs)), [f"{lr:g}" for lr in lrs], fontsize=8)
+    ax.set_yticks(range(len(mus)), [f"{mu:g}" for mu in mus])
+    return image

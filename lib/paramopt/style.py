@@ -1,7 +1,13 @@
 """One look for every figure: the Okabe–Ito palette, told apart by colour-blind readers too.
 
 Each series also differs by marker or line style, so no figure relies on colour alone.
+Text drawn on a coloured cell takes :func:`label_color`: black or white, whichever meets
+WCAG's contrast on that colour.
 """
+
+import numpy as np
+
+from paramopt.validation import check_array
 
 OKABE_ITO = {
     "blue": "#0072B2",
@@ -41,3 +47,46 @@ OPTIMIZER_STYLE = {
     # shares SGD's black and is told apart by its dotted line and star marker
     "AMSGrad": {"color": OKABE_ITO["black"], "marker": "*", "linestyle": ":"},
 }
+
+
+# -- readable text on any colour (WCAG 2) ------------------------------------------------
+def relative_luminance(color):
+    """WCAG 2 relative luminance of an opaque sRGB ``color``: (r, g, b) or (r, g, b, 1) in [0, 1].
+
+    Each channel c is linearised, c / 12.92 if c ≤ 0.04045, else ((c + 0.055) / 1.055)^2.4,
+    and L = 0.2126 R + 0.7152 G + 0.0722 B: 0 for black, 1 for white.
+    """
+    rgb = _check_color("color", color)
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def contrast_ratio(foreground, background):
+    """WCAG 2 contrast ratio of two opaque colours: (L_lighter + 0.05) / (L_darker + 0.05).
+
+    It runs from 1 (the same luminance) to 21 (black on white); text needs at least 4.5
+    (level AA).
+    """
+    light, dark = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
+    return (light + 0.05) / (dark + 0.05)
+
+
+def label_color(background):
+    """``"black"`` or ``"white"``: whichever contrasts more with the opaque ``background``.
+
+    One of the two always reaches √21 ≈ 4.58, since their contrasts multiply to 21, so a
+    label in this colour meets WCAG's 4.5 on any background.
+    """
+    luminance = relative_luminance(background)
+    return "black" if (luminance + 0.05) ** 2 >= 0.05 * 1.05 else "white"
+
+
+def _check_color(name, color):
+    rgba = check_array(name, color, ndim=1)
+    if len(rgba) not in (3, 4) or np.any((rgba < 0) | (rgba > 1)):
+        raise ValueError(f"{name} must be (r, g, b) or (r, g, b, a) in [0, 1], got {color!r}")
+    if len(rgba) == 4 and rgba[3] != 1:
+        raise ValueError(f"{name} must be opaque (alpha 1), got {color!r}")
+    return rgba[:3]

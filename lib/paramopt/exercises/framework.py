@@ -133,10 +133,12 @@ def _perceptron_stop(answer):
         mistakes={
             "Off by one: the run's arrays start with step 0, the starting point, so the index "
             "of the first zero in run['grad_norm'] is the step.": steps + 1,
-            "The step does depend on the rate: every step moves θ by α times the same kind "
-            "of gradient, so a larger α separates the points in fewer steps.": (
-                np.full(len(steps), steps[1])
-            ),
+            "The step does depend on the rate: the updates add up to α times the mistakes' "
+            "gradients while the start θ₀ stays as it is, so a larger α outweighs θ₀, and "
+            "separates the points, in fewer steps.": np.full(len(steps), steps[1]),
         },
     )
-    return "The larger the rate, the sooner the perceptron stops — at a different boundary."
+    return (
+        "The larger the rate, the sooner the perceptron stops — at a different boundary: the "
+        "updates scale with α, the start θ₀ does not, and the mistakes change along the way."
+    )
