@@ -41,8 +41,8 @@ def test_gradient_matches_central_differences(surface, u, v):
 
 def test_gradient_check_would_catch_a_wrong_gradient():
     class Wrong(surfaces.Rosenbrock):
-        def _df(self, x, y):
-            dx, dy = super()._df(x, y)
+        def df(self, x, y):
+            dx, dy = super().df(x, y)
             return dx, dy * 1.001
 
     theta = np.array([0.3, -0.4])
@@ -186,3 +186,37 @@ def test_registry_names_match_classes():
     assert set(surfaces.SURFACES) == {"quadratic", "rosenbrock", "beale", "saddle", "double_well"}
     for name, cls in surfaces.SURFACES.items():
         assert cls().name == name
+
+
+# -- steps_to_tolerance: run with a stopping rule ----------------------------------------
+VALLEY = surfaces.Quadratic(kappa=50.0, angle=0.3)
+START = np.array([-2.0, 1.0])
+
+
+def test_steps_to_tolerance_agrees_with_run():
+    path = surfaces.run(VALLEY, "sgd", START, 400, lr=0.02, momentum=0.5)
+    first = int(np.flatnonzero(path.loss < 1e-6)[0])
+    k = surfaces.steps_to_tolerance(
+        VALLEY, "sgd", START, tol=1e-6, max_steps=400, lr=0.02, momentum=0.5
+    )
+    assert k == first
+    assert (
+        surfaces.steps_to_tolerance(
+            VALLEY, "sgd", START, tol=1e-6, max_steps=first - 1, lr=0.02, momentum=0.5
+        )
+        is None
+    )
+    assert surfaces.steps_to_tolerance(VALLEY, "sgd", [0.0, 0.0], tol=1e-6, max_steps=0) == 0
+
+
+def test_steps_to_tolerance_reports_divergence():
+    with pytest.raises(po.Diverged) as error:
+        surfaces.steps_to_tolerance(VALLEY, "sgd", START, tol=1e-6, max_steps=500, lr=0.1)
+    assert error.value.step > 0
+
+
+def test_steps_to_tolerance_rejects_bad_input():
+    with pytest.raises(ValueError, match="no minimum"):
+        surfaces.steps_to_tolerance("saddle", "sgd", START, tol=1e-3, max_steps=5)
+    with pytest.raises(ValueError, match="tol"):
+        surfaces.steps_to_tolerance(VALLEY, "sgd", START, tol=0.0, max_steps=5)

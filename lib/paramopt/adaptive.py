@@ -20,7 +20,7 @@ import numpy as np
 
 from paramopt import optim
 from paramopt.optim.adam import check_betas
-from paramopt.validation import check_array, check_real
+from paramopt.validation import check_array, check_int, check_real
 
 __all__ = ["keras_adagrad", "keras_adam", "reddi_counterexample", "replay"]
 
@@ -28,8 +28,8 @@ __all__ = ["keras_adagrad", "keras_adam", "reddi_counterexample", "replay"]
 def replay(optimizer, grads, *, start=None, **hyperparameters):
     """Feed ``grads[t]`` to the optimiser at step t + 1; return ``(updates, opt)``.
 
-    ``optimizer`` names a :mod:`paramopt.optim` class (``"adagrad"``, ``"adam"``, ...; any
-    case) built with ``**hyperparameters`` on one parameter θ of shape ``grads.shape[1:]``,
+    ``optimizer`` is a name :func:`paramopt.optim.create` knows (``"adagrad"``, ``"adam"``,
+    ...; any case) built with ``**hyperparameters`` on one parameter θ of shape ``grads.shape[1:]``,
     starting at ``start`` (zeros by default). The gradients do not depend on θ: this is
     the optimiser seen as a machine that turns gradients into steps.
     ``updates[t]`` = θ_{t+1} - θ_t, shape ``grads.shape``; ``opt`` keeps its final state.
@@ -42,21 +42,13 @@ def replay(optimizer, grads, *, start=None, **hyperparameters):
         if start is None
         else check_array("start", start, shape=grads.shape[1:]).astype(np.float64)
     )
-    opt = _make(optimizer, theta, hyperparameters)
+    opt = optim.create(optimizer, [theta], **hyperparameters)
     updates = np.empty_like(grads)
     for t, grad in enumerate(grads):
         before = theta.copy()
         opt.step([grad])
         updates[t] = theta - before
     return updates, opt
-
-
-def _make(optimizer, theta, hyperparameters):
-    classes = {name.lower(): getattr(optim, name) for name in optim.__all__}
-    classes.pop("optimizer")
-    if not isinstance(optimizer, str) or optimizer.lower() not in classes:
-        raise ValueError(f"Invalid optimizer: {optimizer!r} (choose from {sorted(classes)})")
-    return classes[optimizer.lower()]([theta], **hyperparameters)
 
 
 def keras_adagrad(grads, lr=1e-3, initial_accumulator_value=0.1, epsilon=1e-7):
@@ -108,8 +100,7 @@ def reddi_counterexample(C=3.0, steps=3000, lr=0.5, *, amsgrad=False, beta2=None
     """
     C = check_real("C", C, low=2.0, low_open=True)
     lr = check_real("lr", lr, low=0.0, low_open=True)
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
-        raise ValueError(f"Invalid steps: {steps!r} (must be an integer >= 0)")
+    steps = check_int("steps", steps, low=0)
     beta2 = 1 / (1 + C * C) if beta2 is None else beta2
     x = np.zeros(1)
     opt = optim.Adam([x], lr=lr, betas=(0.0, beta2), amsgrad=amsgrad)

@@ -17,28 +17,22 @@ The book's momentum chapter compares three ways of writing the same idea:
 
 where g_t = ∇f(θ_{t-1}). ``lr`` may be one number or one rate per step (a schedule).
 
-:func:`steps_to_tolerance` counts the steps an optimiser needs on a surface, and
 :func:`heavy_ball_rate` / :func:`optimal_heavy_ball` give the linear convergence rate of
-the heavy ball on a quadratic and Polyak's optimal tuning. :func:`draw_step_counts` draws
-the chapter's heat map of step counts, each cell labelled in black or white, whichever
-is readable on the cell's own colour (:func:`paramopt.style.label_color`).
+the heavy ball on a quadratic and Polyak's optimal tuning.
 """
 
 import numpy as np
 
-from paramopt import optim, surfaces
-from paramopt.style import label_color
-from paramopt.validation import Diverged, check_array, check_real
+from paramopt import optim
+from paramopt.validation import check_array, check_int, check_real
 
 __all__ = [
-    "draw_step_counts",
     "ema_momentum",
     "heavy_ball",
     "heavy_ball_rate",
     "optimal_gradient_descent",
     "optimal_heavy_ball",
     "sgd_path",
-    "steps_to_tolerance",
 ]
 
 
@@ -86,7 +80,7 @@ def _setup(grad, start, steps, lr, beta):
     if not callable(grad):
         raise TypeError(f"grad must be a function theta -> gradient, got {grad!r}")
     theta = check_array("start", start).astype(np.float64)  # a copy
-    steps = surfaces._check_int("steps", steps, low=0)
+    steps = check_int("steps", steps, low=0)
     beta = check_real("beta", beta, low=0.0, high=1.0, high_open=True)
     if np.ndim(lr) == 0:
         lrs = np.full(steps, check_real("lr", lr, low=0.0))
@@ -95,36 +89,6 @@ def _setup(grad, start, steps, lr, beta):
         if np.any(lrs < 0):
             raise ValueError(f"Invalid lr: every rate must be >= 0, got min {lrs.min()!r}")
     return theta, lrs, beta
-
-
-def steps_to_tolerance(surface, optimizer, start, *, tol, max_steps, limit=1e6, **hyperparameters):
-    """The first k ≤ ``max_steps`` with f(θ_k) - f(θ*) < ``tol``, or None if none is.
-
-    Runs the :mod:`paramopt.optim` optimiser named ``optimizer`` (as
-    :func:`paramopt.surfaces.run` does) but stops as soon as the gap to the global
-    minimum θ* = ``surface.minima[0]`` falls below ``tol``. Raises
-    :class:`paramopt.Diverged` when θ_k or f(θ_k) stops being finite or |θ_k| > ``limit``.
-    """
-    surface = surfaces._check_surface(surface)
-    if not len(surface.minima):
-        raise ValueError(f"surface {surface!r} has no minimum to converge to")
-    tol = check_real("tol", tol, low=0.0, low_open=True)
-    max_steps = surfaces._check_int("max_steps", max_steps, low=0)
-    limit = check_real("limit", limit, low=0.0, low_open=True)
-    make = surfaces._optimizer_factory(optimizer, hyperparameters)
-    theta = check_array("start", start, shape=(2,)).astype(np.float64)
-    best = surface._f(*surface.minima[0])
-    opt = make([theta])
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(max_steps + 1):
-            gap = surface._f(*theta) - best
-            if not np.isfinite(gap) or np.hypot(*theta) > limit:
-                raise Diverged(k, "theta" if np.isfinite(gap) else "loss")
-            if gap < tol:
-                return k
-            if k < max_steps:
-                opt.step([np.array(surface._df(*theta), dtype=np.float64)])
-    return None
 
 
 def heavy_ball_rate(lr, beta, curvatures):
@@ -173,31 +137,3 @@ def _check_curvatures(largest, smallest):
     smallest = check_real("smallest", smallest, low=0.0, low_open=True)
     largest = check_real("largest", largest, low=smallest)
     return largest, smallest
-
-
-# -- the heat map of step counts, readable in every cell ------------------------------------
-def draw_step_counts(ax, steps, lrs, mus, *, max_steps, cmap="viridis_r"):
-    """Draw ``steps`` (one row per momentum in ``mus``, one column per rate in ``lrs``) on ``ax``.
-
-    Each cell is coloured by log10 of its count and labelled with it: NaN (diverged) reads
-    "diverges", inf (not within ``max_steps``) reads ">max_steps", and both show the axes'
-    background. Every label is black or white, whichever contrasts more with its own cell
-    (:func:`label_color`). Returns the image, for a colour bar.
-    """
-    steps = check_array("steps", steps, ndim=2, finite=False)
-    lrs = check_array("lrs", lrs, shape=(steps.shape[1],))
-    mus = check_array("mus", mus, shape=(steps.shape[0],))
-    if np.any(steps[np.isfinite(steps)] < 1):
-        raise ValueError("steps must be counts >= 1 (NaN: diverged, inf: not converged)")
-    max_steps = surfaces._check_int("max_steps", max_steps, low=1)
-    shown = np.where(np.isfinite(steps), steps, np.nan)
-    image = ax.imshow(np.log10(shown), cmap=cmap, aspect="auto")
-    for (i, j), count in np.ndenumerate(steps):
-        if np.isfinite(count):
-            text, cell = f"{count:.0f}", image.cmap(image.norm(np.log10(count)))
-        else:
-            text, cell = ("diverges" if np.isnan(count) else f">{max_steps}"), ax.get_facecolor()
-        ax.text(j, i, text, ha="center", va="center", fontsize=7, color=label_color(cell))
-    ax.set_xticks(range(len(lrs)), [f"{lr:g}" for lr in lrs], fontsize=8)
-    ax.set_yticks(range(len(mus)), [f"{mu:g}" for mu in mus])
-    return image

@@ -49,6 +49,19 @@ OPTIMIZER_STYLE = {
 }
 
 
+#: colour, line style and label of each kind of weight decay (chapter 7: paramopt.decay.KINDS)
+DECAY_STYLE = {
+    "none": {"color": OKABE_ITO["black"], "linestyle": ":", "marker": "o", "label": "no decay"},
+    "l2": {"color": OKABE_ITO["blue"], "linestyle": "--", "marker": "^", "label": "L2"},
+    "decoupled": {
+        "color": OKABE_ITO["vermillion"],
+        "linestyle": "-",
+        "marker": "s",
+        "label": "decoupled",
+    },
+}
+
+
 # -- readable text on any colour (WCAG 2) ------------------------------------------------
 def relative_luminance(color):
     """WCAG 2 relative luminance of an opaque sRGB ``color``: (r, g, b) or (r, g, b, 1) in [0, 1].

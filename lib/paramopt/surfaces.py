@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from paramopt import optim
-from paramopt.validation import Diverged, check_array, check_real
+from paramopt.validation import Diverged, check_array, check_int, check_real
 
 __all__ = [
     "SURFACES",
@@ -25,9 +25,12 @@ __all__ = [
     "Quadratic",
     "Rosenbrock",
     "Saddle",
+    "ShiftedQuadratic",
     "Surface",
     "Trajectory",
+    "as_surface",
     "run",
+    "steps_to_tolerance",
 ]
 
 
@@ -38,9 +41,11 @@ def _points(rows):
 
 
 class Surface:
-    """Base class: subclasses set ``name``, ``bounds``, ``minima`` and write ``_f``, ``_df``.
+    """Base class: subclasses set ``name``, ``bounds``, ``minima`` and write ``f``, ``df``.
 
-    ``_f(x, y)`` and ``_df(x, y)`` work elementwise on arrays and skip the input checks.
+    ``f(x, y)`` and ``df(x, y)`` are the raw formulas: they work elementwise on arrays
+    and skip the input checks, for loops that call them many times. :meth:`value` and
+    :meth:`grad` take a checked θ.
     """
 
     name = "surface"
@@ -51,29 +56,31 @@ class Surface:
     def value(self, theta):
         """f(θ): a float for θ of shape (2,), an array of shape ``...`` for (2, ...)."""
         x, y = _check_theta(theta)
-        z = self._f(x, y)
+        z = self.f(x, y)
         return float(z) if np.ndim(z) == 0 else z
 
     def grad(self, theta):
         """∇f(θ), an array of the same shape as θ: (∂f/∂x, ∂f/∂y) along the first axis."""
         x, y = _check_theta(theta)
-        return np.stack(np.broadcast_arrays(*self._df(x, y)))
+        return np.stack(np.broadcast_arrays(*self.df(x, y)))
 
     def grid(self, num=201):
         """``X, Y, Z`` on a ``num`` × ``num`` grid spanning ``bounds``, for contour plots."""
-        num = _check_int("num", num, low=2)
+        num = check_int("num", num, low=2)
         (x0, x1), (y0, y1) = self.bounds
         X, Y = np.meshgrid(np.linspace(x0, x1, num), np.linspace(y0, y1, num))
-        return X, Y, self._f(X, Y)
+        return X, Y, self.f(X, Y)
 
-    def _f(self, x, y):
+    def f(self, x, y):
         raise NotImplementedError
 
-    def _df(self, x, y):
+    def df(self, x, y):
         raise NotImplementedError
 
     def __repr__(self):
         return f"{type(self).__name__}()"
+
+    _df = property(lambda self: self.df)  # TEMPORARY until widgets/sgd.py uses df
 
 
 class Quadratic(Surface):
@@ -100,17 +107,53 @@ class Quadratic(Surface):
         off = (1 - k) * c * s
         return np.array([[c * c + k * s * s, off], [off, s * s + k * c * c]])
 
-    def _f(self, x, y):
+    def f(self, x, y):
         u, v = self._cos * x + self._sin * y, -self._sin * x + self._cos * y
         return 0.5 * (u * u + self.kappa * v * v)
 
-    def _df(self, x, y):
+    def df(self, x, y):
         u, v = self._cos * x + self._sin * y, -self._sin * x + self._cos * y
         kv = self.kappa * v
         return self._cos * u - self._sin * kv, self._sin * u + self._cos * kv
 
     def __repr__(self):
         return f"Quadratic(kappa={self.kappa!r}, angle={self.angle!r})"
+
+
+class ShiftedQuadratic(Surface):
+    r"""f(θ) = ½ (θ − c)ᵀ H (θ − c) with H = diag(1, κ): a least-squares problem in 2-D.
+
+    The minimum is at ``center`` c, away from the origin, so that weight decay (which
+    pulls towards 0) has something to do; κ ≥ 1 makes θ₂ the steep coordinate. The
+    L2-regularised loss f(θ) + (λ/2)‖θ‖² has the minimiser
+    :meth:`ridge_minimum` (H + λI)⁻¹ H c, i.e. c_i h_i / (h_i + λ) coordinate by
+    coordinate.
+    """
+
+    name = "shifted quadratic"
+    bounds = ((-1.0, 4.0), (-0.8, 2.6))
+
+    def __init__(self, center=(2.5, 1.5), kappa=10.0):
+        self.center = check_array("center", center, shape=(2,)).astype(np.float64)
+        self.kappa = check_real("kappa", kappa, low=1.0)
+        self.curvature = np.array([1.0, self.kappa])
+        self.minima = _points(self.center)
+
+    def f(self, x, y):
+        (c1, c2), k = self.center, self.kappa
+        return 0.5 * ((x - c1) ** 2 + k * (y - c2) ** 2)
+
+    def df(self, x, y):
+        (c1, c2), k = self.center, self.kappa
+        return x - c1, k * (y - c2)
+
+    def ridge_minimum(self, weight_decay):
+        """argmin f(θ) + (λ/2)‖θ‖² = (H + λI)⁻¹ H c for λ = ``weight_decay`` ≥ 0."""
+        lam = check_real("weight_decay", weight_decay, low=0.0)
+        return self.center * self.curvature / (self.curvature + lam)
+
+    def __repr__(self):
+        return f"ShiftedQuadratic(center={tuple(self.center.tolist())!r}, kappa={self.kappa!r})"
 
 
 class Rosenbrock(Surface):
@@ -127,10 +170,10 @@ class Rosenbrock(Surface):
             (-1.0, max(3.0, self.a**2 + 1.0)),
         )
 
-    def _f(self, x, y):
+    def f(self, x, y):
         return (self.a - x) ** 2 + self.b * (y - x * x) ** 2
 
-    def _df(self, x, y):
+    def df(self, x, y):
         r = y - x * x
         return -2 * (self.a - x) - 4 * self.b * x * r, 2 * self.b * r
 
@@ -150,10 +193,10 @@ class Beale(Surface):
     saddles = _points([0.0, 1.0])
     _c = (1.5, 2.25, 2.625)
 
-    def _f(self, x, y):
+    def f(self, x, y):
         return sum((c - x + x * y**n) ** 2 for n, c in enumerate(self._c, start=1))
 
-    def _df(self, x, y):
+    def df(self, x, y):
         dx = dy = 0.0
         for n, c in enumerate(self._c, start=1):
             r = c - x + x * y**n  # residual: ∂r/∂x = yⁿ - 1, ∂r/∂y = n x yⁿ⁻¹
@@ -168,10 +211,10 @@ class Saddle(Surface):
     name = "saddle"
     saddles = _points([0.0, 0.0])
 
-    def _f(self, x, y):
+    def f(self, x, y):
         return x * x - y * y
 
-    def _df(self, x, y):
+    def df(self, x, y):
         return 2 * x, -2 * y
 
 
@@ -193,10 +236,10 @@ class DoubleWell(Surface):
         self.minima = _points([[deep, 0.0], [-deep, 0.0]])
         self.saddles = _points([self.tilt, 0.0])
 
-    def _f(self, x, y):
+    def f(self, x, y):
         return (x * x - 1) ** 2 + 4 * self.tilt * (x - x**3 / 3) + y * y
 
-    def _df(self, x, y):
+    def df(self, x, y):
         return 4 * (x * x - 1) * (x - self.tilt), 2 * y
 
     def __repr__(self):
@@ -226,25 +269,25 @@ def run(surface, optimizer, start, steps, *, limit=1e6, **hyperparameters):
     f(θ_k) is not finite or where ``|θ_k| > limit`` (``limit=np.inf`` sets no bound). The
     finite part of the path, θ_0 … θ_{k-1}, is attached to the error as ``.trajectory``.
     """
-    surface = _check_surface(surface)
+    surface = as_surface(surface)
     make = _optimizer_factory(optimizer, hyperparameters)
     theta = check_array("start", start, shape=(2,)).astype(np.float64)  # a copy
-    steps = _check_int("steps", steps, low=0)
+    steps = check_int("steps", steps, low=0)
     if limit != np.inf:  # inf: no bound on |θ|
         limit = check_real("limit", limit, low=0.0, low_open=True)
 
     path, loss = np.empty((steps + 1, 2)), np.empty(steps + 1)
-    path[0], loss[0] = theta, surface._f(*theta)
+    path[0], loss[0] = theta, surface.f(*theta)
     opt = make([theta])
     with np.errstate(over="ignore", invalid="ignore"):
         if not np.isfinite(loss[0]):
             raise _diverged(0, "loss", path, loss)
         for k in range(1, steps + 1):
-            grad = np.array(surface._df(*theta), dtype=np.float64)
+            grad = np.array(surface.df(*theta), dtype=np.float64)
             if not np.all(np.isfinite(grad)):
                 raise _diverged(k, "gradient", path, loss)
             opt.step([grad])
-            path[k], loss[k] = theta, surface._f(*theta)
+            path[k], loss[k] = theta, surface.f(*theta)
             if not np.all(np.isfinite(theta)):
                 raise _diverged(k, "theta", path, loss)
             if np.hypot(*theta) > limit:
@@ -253,6 +296,35 @@ def run(surface, optimizer, start, steps, *, limit=1e6, **hyperparameters):
             if not np.isfinite(loss[k]):
                 raise _diverged(k, "loss", path, loss)
     return Trajectory(path, loss)
+
+
+def steps_to_tolerance(surface, optimizer, start, *, tol, max_steps, limit=1e6, **hyperparameters):
+    """The first k ≤ ``max_steps`` with f(θ_k) - f(θ*) < ``tol``, or None if none is.
+
+    Runs ``optimizer`` as :func:`run` does but stops as soon as the gap to the global
+    minimum θ* = ``surface.minima[0]`` falls below ``tol``. Raises
+    :class:`paramopt.Diverged` when θ_k or f(θ_k) stops being finite or |θ_k| > ``limit``.
+    """
+    surface = as_surface(surface)
+    if not len(surface.minima):
+        raise ValueError(f"surface {surface!r} has no minimum to converge to")
+    tol = check_real("tol", tol, low=0.0, low_open=True)
+    max_steps = check_int("max_steps", max_steps, low=0)
+    limit = check_real("limit", limit, low=0.0, low_open=True)
+    make = _optimizer_factory(optimizer, hyperparameters)
+    theta = check_array("start", start, shape=(2,)).astype(np.float64)
+    best = surface.f(*surface.minima[0])
+    opt = make([theta])
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(max_steps + 1):
+            gap = surface.f(*theta) - best
+            if not np.isfinite(gap) or np.hypot(*theta) > limit:
+                raise Diverged(k, "theta" if np.isfinite(gap) else "loss")
+            if gap < tol:
+                return k
+            if k < max_steps:
+                opt.step([np.array(surface.df(*theta), dtype=np.float64)])
+    return None
 
 
 def _diverged(step, what, path, loss, message=None):
@@ -270,7 +342,8 @@ def _check_theta(theta):
     return theta[0], theta[1]
 
 
-def _check_surface(surface):
+def as_surface(surface):
+    """``surface`` itself, or a new surface of :data:`SURFACES` by its name (checked)."""
     if isinstance(surface, str):
         if surface not in SURFACES:
             raise ValueError(f"Invalid surface: {surface!r} (choose from {sorted(SURFACES)})")
@@ -278,14 +351,6 @@ def _check_surface(surface):
     if not isinstance(surface, Surface):
         raise TypeError(f"surface must be a Surface or a name, got {surface!r}")
     return surface
-
-
-def _check_int(name, value, *, low):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < low:
-        raise ValueError(f"Invalid {name}: {value!r} (must be >= {low})")
-    return int(value)
 
 
 def _optimizer_factory(optimizer, hyperparameters):
@@ -298,3 +363,6 @@ def _optimizer_factory(optimizer, hyperparameters):
             f"hyperparameters {sorted(hyperparameters)} go to the factory itself, not to run()"
         )
     return optimizer
+
+
+_check_surface = as_surface  # TEMPORARY until widgets/sgd.py uses as_surface

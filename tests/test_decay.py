@@ -1,14 +1,12 @@
-"""Chapter 7's library: the 2-D problem, the explorer, the digits loop."""
+"""paramopt.decay: chapter 7's 2-D comparison and its digits loop."""
 
 import numpy as np
 import pytest
 
 import paramopt as po
 from paramopt import surfaces
-from paramopt.widgets.decay import (
+from paramopt.decay import (
     KINDS,
-    ShiftedQuadratic,
-    decay_explorer,
     decay_optimizer,
     decay_paths,
     decoupled_limit,
@@ -16,6 +14,7 @@ from paramopt.widgets.decay import (
     parameter_norm,
     train_mlp,
 )
+from paramopt.surfaces import ShiftedQuadratic
 
 RNG = np.random.default_rng(0)
 THETA0 = [RNG.normal(size=(3, 4)), RNG.normal(size=4)]
@@ -83,31 +82,6 @@ def test_a_blown_up_path_raises_diverged():
     huge = ShiftedQuadratic(kappa=1e4)
     with pytest.raises(po.Diverged):
         surfaces.run(huge, decay_optimizer("sgd", "l2", 0.1), (0.0, 1.0), 200)
-
-
-# -- the explorer -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def explorer():
-    return decay_explorer()
-
-
-def test_explorer_size_and_every_control_changes_the_default_frame(explorer):
-    sizes = [len(c.values) for c in explorer.controls.values()]
-    assert np.prod(sizes) == 18
-    default = {name: c.value for name, c in explorer.controls.items()}
-    png = explorer.frame(**default).png
-    for name, control in explorer.controls.items():
-        other = next(v for v in control.values if v != control.value)
-        assert explorer.frame(**{**default, name: other}).png != png, name
-
-
-def test_describe_states_the_numbers(explorer):
-    text = explorer.frame(optimizer="sgd", kind="decoupled", weight_decay=1.0).text
-    assert text.startswith("SGD with momentum 0.9 with decoupled decay, λ = 1")
-    assert "L2-regularised minimum is (1.25, 1.36)" in text
-    assert "predicted limit of decoupled decay is (2.27, 1.49)" in text
 
 
 # -- effective decay and the digits loop --------------------------------------------------
