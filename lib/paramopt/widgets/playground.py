@@ -28,7 +28,7 @@ def playground(surface, *, start, steps, optimizer, **hyperparameters):
     ``optimizer`` is a :class:`Choice` whose values are ``(name, fixed_kwargs)`` pairs,
     or one such pair; ``hyperparameters`` are controls named after optimiser arguments.
     """
-    surface = surfaces._check_surface(surface)
+    surface = surfaces.as_surface(surface)
     start = np.asarray(start, dtype=np.float64)
     controls = dict(hyperparameters)
     if isinstance(optimizer, Choice):
