@@ -23,10 +23,16 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip uninstall --quiet --yes rfc3987-syntax
 	touch $@
 
-# MathJax is served from the site itself; npm installs the version pinned in package-lock.json.
-vendor: $(MATHJAX)/tex-chtml.js
-$(MATHJAX)/tex-chtml.js: package.json package-lock.json
+# npm installs the versions pinned in package-lock.json: MathJax, which the site serves
+# itself, and axe-core, which only the browser checks use (a devDependency, never copied
+# into the site; tests/site_checks.py injects node_modules/axe-core/axe.min.js).
+NODE_MODULES := node_modules/.package-lock.json
+$(NODE_MODULES): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+vendor: $(MATHJAX)/tex-chtml.js
+$(MATHJAX)/tex-chtml.js: $(NODE_MODULES)
 	rm -rf $(MATHJAX) && mkdir -p $(MATHJAX)/output
 	cp -r node_modules/mathjax/es5/{tex-chtml.js,input,a11y,ui,adaptors} $(MATHJAX)/
 	cp -r node_modules/mathjax/es5/output/chtml $(MATHJAX)/output/
@@ -69,7 +75,7 @@ notebooks-kernels: venv
 build-strict:
 	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . --warningiserror --keep-going
 
-browser:
+browser: $(NODE_MODULES)
 	$(BIN)/pytest -x -q -m browser tests
 
 serve: book
