@@ -38,9 +38,15 @@ $(MATHJAX)/tex-chtml.js: $(NODE_MODULES)
 	cp -r node_modules/mathjax/es5/output/chtml $(MATHJAX)/output/
 	cp node_modules/mathjax/LICENSE $(MATHJAX)/
 
+# Sphinx copies book/_static only when some page is out of date, so a changed stylesheet or
+# script alone would never reach the site: then every page is written again (--all; the
+# notebooks still come from the execution cache, ~7 s).
+STATIC_CHANGED = $(shell find book/_static book/_templates -type f -newer _build/html/.buildinfo 2>/dev/null | head -1)
+BUILD_FLAGS = --warningiserror --keep-going $(if $(STATIC_CHANGED),--all)
+
 # The website, executing every notebook (unchanged ones come from the execution cache).
 book: venv vendor
-	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . --warningiserror --keep-going
+	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
 test: venv vendor lint unit notebooks-kernels build-strict browser
 
@@ -73,7 +79,7 @@ notebooks-kernels: venv
 	done; done
 
 build-strict:
-	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . --warningiserror --keep-going
+	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
 browser: $(NODE_MODULES)
 	$(BIN)/pytest -x -q -m browser tests
