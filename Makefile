@@ -23,18 +23,30 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip uninstall --quiet --yes rfc3987-syntax
 	touch $@
 
-# MathJax is served from the site itself; npm installs the version pinned in package-lock.json.
-vendor: $(MATHJAX)/tex-chtml.js
-$(MATHJAX)/tex-chtml.js: package.json package-lock.json
+# npm installs the versions pinned in package-lock.json: MathJax, which the site serves
+# itself, and axe-core, which only the browser checks use (a devDependency, never copied
+# into the site; tests/site_checks.py injects node_modules/axe-core/axe.min.js).
+NODE_MODULES := node_modules/.package-lock.json
+$(NODE_MODULES): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+vendor: $(MATHJAX)/tex-chtml.js
+$(MATHJAX)/tex-chtml.js: $(NODE_MODULES)
 	rm -rf $(MATHJAX) && mkdir -p $(MATHJAX)/output
 	cp -r node_modules/mathjax/es5/{tex-chtml.js,input,a11y,ui,adaptors} $(MATHJAX)/
 	cp -r node_modules/mathjax/es5/output/chtml $(MATHJAX)/output/
 	cp node_modules/mathjax/LICENSE $(MATHJAX)/
 
+# Sphinx copies book/_static only when some page is out of date, so a changed stylesheet or
+# script alone would never reach the site: then every page is written again (--all; the
+# notebooks still come from the execution cache, ~7 s).
+STATIC_CHANGED = $(shell find book/_static book/_templates -type f -newer _build/html/.buildinfo 2>/dev/null | head -1)
+BUILD_FLAGS = --warningiserror --keep-going $(if $(STATIC_CHANGED),--all)
+
 # The website, executing every notebook (unchanged ones come from the execution cache).
 book: venv vendor
-	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . --warningiserror --keep-going
+	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
 test: venv vendor lint unit notebooks-kernels build-strict browser
 
@@ -67,9 +79,9 @@ notebooks-kernels: venv
 	done; done
 
 build-strict:
-	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . --warningiserror --keep-going
+	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
-browser:
+browser: $(NODE_MODULES)
 	$(BIN)/pytest -x -q -m browser tests
 
 serve: book

@@ -32,11 +32,16 @@ def dead_explorer():
 
 
 BROKEN = r"""<!doctype html><html><head><meta charset="utf-8">
+<link rel="icon" href="missing-icon.svg">
 <script src="https://cdn.example.org/library.js"></script>
 <script defer src="vendor/mathjax/tex-chtml.js"></script></head><body>
 <p class="math">\[\begin{aligned} a &= b \tag{1} \end{aligned}\]</p>
 <p>\(\text{running\_mean}\) and \(\text{running mean}_t\)</p>
 <img src="missing.png" alt="a figure that does not exist">
+<button><i class="fa-solid fa-bars"></i></button>
+<p><code>an_identifier_far_too_long_to_fit_on_a_phone_and_with_nowhere_to_break</code></p>
+<div style="width: 200px; overflow: hidden">\[ CUT = 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 \]</div>
+<div style="width: 200px; overflow-x: auto">\[ BARE = 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 \]</div>
 <script>callingSomethingThatDoesNotExist();</script>
 EXPLORER
 </body></html>"""
@@ -71,6 +76,51 @@ def test_backslash_drawn_as_text_is_caught(broken_report):
 
 def test_broken_image_is_caught(broken_report):
     assert broken_report.broken_images == ["missing.png"]
+
+
+def test_failed_request_is_caught(broken_report):
+    assert "404 /missing.png" in broken_report.failed_requests
+
+
+def test_missing_favicon_is_caught(broken_report):
+    # the page names an icon, and the request for it fails
+    assert len(broken_report.favicon) == 1 and "HTTP 404" in broken_report.favicon[0]
+    assert "404 /missing-icon.svg" in broken_report.failed_requests
+
+
+def test_accessibility_violations_are_caught(broken_report):
+    failing = broken_report.problems()["accessibility violations (axe-core)"]
+    assert any(v.startswith("critical button-name") for v in failing)  # a button with no name
+    assert any(v.startswith("serious html-has-lang") for v in failing)  # <html> without lang
+
+
+def test_formulas_in_tab_order_are_caught(broken_report):
+    # MathJax's default: every formula focusable (tabindex=0)
+    assert broken_report.math_count >= 4
+    assert len(broken_report.math_in_tab_order) == broken_report.math_count
+
+
+def test_sideways_scrolling_on_a_phone_is_caught(broken_report):
+    assert broken_report.phone_width > 390
+    assert any("an_identifier_far_too_long" in p for p in broken_report.phone_overflow)
+
+
+def test_wide_equations_cut_off_or_without_cue_are_caught(broken_report):
+    wide = broken_report.wide_math
+    assert any(p.startswith("cut off") and "CUT" in p for p in wide)
+    assert any(p.startswith("no sign that it scrolls") and "BARE" in p for p in wide)
+    assert any(p.startswith("scrolls but takes no keyboard focus") and "BARE" in p for p in wide)
+    assert not any("CUT" in p for p in wide if not p.startswith("cut off"))
+
+
+def test_small_controls_are_caught(broken_report):
+    # without the site's stylesheet a range input is 16 px tall, a select about 20 px
+    small = broken_report.small_controls
+    assert [s.split(":")[0] for s in small] == ["size", "colour"]
+
+
+def test_icon_not_drawn_is_caught(broken_report):
+    assert broken_report.icons_not_drawn == ['<i class="fa-solid fa-bars">']
 
 
 def test_dead_control_is_caught(broken_report):
