@@ -24,7 +24,7 @@ def logistic_derivative(z):
 
 
 def mean_grad(X, y, w, b):
-    dz = po.losses.sigmoid(y * (X @ w + b)) - 1
+    dz = po.nn.sigmoid(y * (X @ w + b)) - 1
     return (dz * y) @ X / len(y), float(np.mean(dz * y))
 
 
@@ -46,7 +46,7 @@ def sgd_step(theta, grad, buf, lr, momentum, weight_decay, decoupled):
 
 
 def mean_grad_without_y(X, y, w, b):
-    dz = po.losses.sigmoid(y * (X @ w + b)) - 1
+    dz = po.nn.sigmoid(y * (X @ w + b)) - 1
     return dz @ X / len(y), float(np.mean(dz))
 
 
@@ -261,10 +261,10 @@ def test_the_perceptron_stop_solution_holds():
     X, y = po.data.two_blobs(20, distance=4.0, spread=0.7, rng=0)
     w0, b0 = np.array([1.0, -0.5]), 0.5
     runs = {
-        lr: po.losses.gradient_descent("perceptron", X, y, w0, b0, lr=lr, steps=300)
+        lr: po.train.gradient_descent("perceptron", X, y, w0, b0, lr=lr, steps=300)
         for lr in exercises.framework.PERCEPTRON_RATES
     }
-    ten = po.losses.gradient_descent("perceptron", X, y, 10 * w0, 10 * b0, lr=2.0, steps=300)
+    ten = po.train.gradient_descent("perceptron", X, y, 10 * w0, 10 * b0, lr=2.0, steps=300)
     np.testing.assert_allclose(ten["w"], 10 * runs[0.2]["w"], rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(ten["misclassified"], runs[0.2]["misclassified"])
     ends = [np.append(run["w"][-1], run["b"][-1]) for run in runs.values()]
@@ -293,7 +293,7 @@ WRONG = [
     ("framework-squared", lambda z: -(1 - z), "Missing factor 2"),
     ("framework-squared", lambda z: (1 - z) ** 2, "the loss ℓ(z) itself"),
     ("framework-logistic-derivative", lambda z: 1 / (1 + np.exp(z)), "Sign error"),
-    ("framework-logistic-derivative", lambda z: -po.losses.sigmoid(z), "Check the argument"),
+    ("framework-logistic-derivative", lambda z: -po.nn.sigmoid(z), "Check the argument"),
     ("framework-logistic-derivative", lambda z: -np.exp(-z), "dropped the denominator"),
     (
         "framework-logistic-derivative",

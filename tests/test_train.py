@@ -218,3 +218,37 @@ def test_accuracy_counts_argmax_hits_and_restores_the_mode():
         po.train.accuracy(model, X, [0, 1])
     with pytest.raises(ValueError, match="one output per class"):
         po.train.accuracy(po.nn.Linear(2, 1, rng=0), X, [0, 1, 1, 1])
+
+
+# -- gradient_descent: chapter 0's loop on a linear classifier ---------------------------
+
+
+def test_gradient_descent_stops_for_perceptron_but_not_logistic():
+    X, y = po.data.two_blobs(20, distance=4.0, spread=0.7, rng=0)
+    kwargs = dict(w=np.array([1.0, -0.5]), b=0.5, lr=0.2, steps=200)
+    perceptron = po.train.gradient_descent("perceptron", X, y, **kwargs)
+    logistic = po.train.gradient_descent("logistic", X, y, **kwargs)
+    assert perceptron["grad_norm"][-1] == 0 and perceptron["misclassified"][-1] == 0
+    assert np.all(logistic["grad_norm"] > 0)
+    assert np.all(np.diff(np.linalg.norm(logistic["w"][100:], axis=1)) > 0)
+
+
+def test_gradient_descent_leaves_its_start_unchanged():
+    X, y = po.data.two_blobs(5, rng=1)
+    w = np.array([1.0, 2.0])
+    po.train.gradient_descent("logistic", X, y, w, 0.0, lr=0.5, steps=5)
+    np.testing.assert_array_equal(w, [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("lr", "steps", "match"),
+    [
+        (-1, 3, r"Invalid lr: -1 \(must be > 0.0\)"),
+        (0.1, -3, r"Invalid steps: -3 \(must be >= 0\)"),
+    ],
+)
+def test_gradient_descent_names_a_bad_argument(lr, steps, match):
+    with pytest.raises(ValueError, match=match):
+        po.train.gradient_descent(
+            "hinge", np.ones((2, 2)), np.ones(2), np.ones(2), 0, lr=lr, steps=steps
+        )

@@ -6,7 +6,7 @@ import pytest
 
 import paramopt as po
 from paramopt.widgets import Choice, Explorer, Slider
-from paramopt.widgets.boundary import boundary_explorer, boundary_state
+from paramopt.widgets.framework import boundary_explorer, boundary_state
 
 
 def quadratic_descent(lr, start):

@@ -1,7 +1,7 @@
 """paramopt: the numpy library behind *Parameter Optimization for Neural Networks*.
 
 Submodules are imported on first use, so ``import paramopt as po`` stays cheap and
-``po.losses``, ``po.optim``, ``po.nn`` ... work without further imports.
+``po.classifier``, ``po.optim``, ``po.nn`` ... work without further imports.
 """
 
 import importlib

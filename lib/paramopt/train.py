@@ -11,20 +11,31 @@ a fresh shuffle every epoch from the same Generator, the last partial batch kept
 so L_k is the minibatch loss *before* step k's update, as a framework's training loop logs
 it. At step 0 and at the end of every epoch the model is evaluated in ``model.eval()`` mode
 on the whole training set (and the validation set, if given).
+
+:func:`gradient_descent` is chapter 0's loop: full-batch gradient descent on a linear
+classifier's margin loss (:mod:`paramopt.classifier`), recorded step by step.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from paramopt.classifier import margins, mean_loss_and_grad
 from paramopt.data import minibatches
 from paramopt.nn.losses import CrossEntropyLoss, Loss
 from paramopt.nn.module import Module
 from paramopt.optim.decoupled import DecoupledWeightDecay
 from paramopt.optim.optimizer import Optimizer
-from paramopt.validation import Diverged, as_rng, check_positive_int
+from paramopt.validation import (
+    Diverged,
+    as_rng,
+    check_array,
+    check_int,
+    check_positive_int,
+    check_real,
+)
 
-__all__ = ["History", "accuracy", "evaluate", "fit"]
+__all__ = ["History", "accuracy", "evaluate", "fit", "gradient_descent"]
 
 
 @dataclass
@@ -265,3 +276,29 @@ def fit(
         batch_size=batch_size,
         n_train=len(X),
     )
+
+
+def gradient_descent(loss, X, y, w, b, *, lr, steps):
+    r"""Plain gradient descent :math:`\theta_{t+1} = \theta_t - \alpha \nabla L(\theta_t)`.
+
+    :math:`L` is the mean margin loss ``loss`` (``"perceptron"``, ``"hinge"`` or
+    ``"logistic"``, see :mod:`paramopt.classifier`) of the linear classifier
+    :math:`\theta = (w, b)` on ``X, y``; :math:`\theta` starts at the given values (not
+    modified) and ``lr`` is :math:`\alpha`. Returns a dict of arrays over steps
+    ``0..steps``: ``w`` (steps+1, d), ``b``, ``loss``, ``grad_norm`` and ``misclassified``.
+    """
+    steps = check_int("steps", steps, low=0)
+    lr = check_real("lr", lr, low=0.0, low_open=True)
+    w = check_array("w", w, ndim=1).astype(np.float64)
+    b = float(check_array("b", b, ndim=0))
+    history = {"w": [], "b": [], "loss": [], "grad_norm": [], "misclassified": []}
+    for _ in range(steps + 1):
+        value, grad_w, grad_b, _dz = mean_loss_and_grad(loss, X, y, w, b)
+        history["w"].append(w.copy())
+        history["b"].append(b)
+        history["loss"].append(value)
+        history["grad_norm"].append(float(np.sqrt(grad_w @ grad_w + grad_b**2)))
+        history["misclassified"].append(int(np.count_nonzero(margins(X, y, w, b) <= 0)))
+        w = w - lr * grad_w
+        b = b - lr * grad_b
+    return {key: np.array(value) for key, value in history.items()}

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from paramopt import losses
+from paramopt import classifier, nn, train
 from paramopt.data import two_blobs
 from paramopt.exercises.checking import Hint, as_float, call, call_elementwise, compare, exercise
 
@@ -27,34 +27,30 @@ def _squared(answer):
     return "ℓ'(z) = -2(1 - z) is positive for z > 1: very confident points push back."
 
 
-def _sigmoid(z):
-    return losses.sigmoid(z)
-
-
 @exercise("framework-logistic-derivative", "ℓ'(z) for the logistic loss ℓ(z) = log(1 + e^(-z))")
 def _logistic_derivative(answer):
     z = Z_TEST
     compare(
         call_elementwise(answer, z),
-        losses.logistic_grad(z),
+        classifier.logistic_grad(z),
         at=z,
         mistakes={
-            "Sign error: the logistic loss decreases in z, so ℓ'(z) = -σ(-z) < 0.": _sigmoid(-z),
-            "Check the argument: ℓ'(z) = -σ(-z) = σ(z) - 1, not -σ(z).": -_sigmoid(z),
+            "Sign error: the logistic loss decreases in z, so ℓ'(z) = -σ(-z) < 0.": nn.sigmoid(-z),
+            "Check the argument: ℓ'(z) = -σ(-z) = σ(z) - 1, not -σ(z).": -nn.sigmoid(z),
             "You dropped the denominator: ℓ'(z) = -e^(-z) / (1 + e^(-z)).": -np.exp(-z),
         },
     )
     extreme = np.array([-1000.0, -50.0, 50.0, 1000.0])
     compare(
         call_elementwise(answer, extreme),
-        losses.logistic_grad(extreme),
+        classifier.logistic_grad(extreme),
         at=extreme,
         rtol=1e-6,
         atol=1e-12,
         mistakes={
             "Right formula, but not numerically stable: for z = -1000, e^(-z) overflows and "
             "inf/inf gives nan. Write it as -1 / (1 + e^z) or σ(z) - 1 "
-            "(po.losses.sigmoid is stable).": np.array([np.nan, -1.0, -np.exp(-50.0), 0.0]),
+            "(po.nn.sigmoid is stable).": np.array([np.nan, -1.0, -np.exp(-50.0), 0.0]),
         },
     )
     return "And it is stable for extreme margins."
@@ -67,7 +63,7 @@ def _logistic_problem(seed, n):
 
 
 def _logistic_mean_grad(X, y, w, b, *, factor=1.0, with_y=True, derivative=None):
-    dz = (derivative or losses.logistic_grad)(y * (X @ w + b))
+    dz = (derivative or classifier.logistic_grad)(y * (X @ w + b))
     coef = dz * y if with_y else dz
     return factor * coef @ X / len(y), factor * np.sum(coef) / len(y)
 
@@ -77,7 +73,7 @@ def _mean_grad(answer):
     for seed, n in ((0, 20), (1, 7)):
         X, y, w, b = _logistic_problem(seed, n)
         N = len(y)
-        _, grad_w, grad_b, _ = losses.mean_loss_and_grad("logistic", X, y, w, b)
+        _, grad_w, grad_b, _ = classifier.mean_loss_and_grad("logistic", X, y, w, b)
         compare(
             call(answer, X, y, w, b),
             (grad_w, np.asarray(grad_b)),
@@ -91,11 +87,11 @@ def _mean_grad(answer):
                 "The chain rule through z_i = y_i (w·x_i + b) gives a factor y_i: "
                 "∇_w L = (1/N) Σ ℓ'(z_i) y_i x_i.": _logistic_mean_grad(X, y, w, b, with_y=False),
                 "Use ℓ'(z) = -σ(-z) for the logistic loss (you used -σ(z)).": _logistic_mean_grad(
-                    X, y, w, b, derivative=lambda z: -_sigmoid(z)
+                    X, y, w, b, derivative=lambda z: -nn.sigmoid(z)
                 ),
             },
         )
-    return "It matches po.losses.mean_loss_and_grad('logistic', ...)."
+    return "It matches po.classifier.mean_loss_and_grad('logistic', ...)."
 
 
 PERCEPTRON_RATES = (0.02, 0.2, 2.0)
@@ -105,7 +101,7 @@ def _perceptron_first_zero(lr):
     """The chapter's run: the first step whose perceptron gradient is exactly zero."""
     X, y = two_blobs(20, distance=4.0, spread=0.7, rng=0)
     w, b = np.array([1.0, -0.5]), 0.5
-    run = losses.gradient_descent("perceptron", X, y, w, b, lr=lr, steps=300)
+    run = train.gradient_descent("perceptron", X, y, w, b, lr=lr, steps=300)
     return int(np.flatnonzero(run["grad_norm"] == 0)[0])
 
 

@@ -1,4 +1,4 @@
-r"""Losses of a linear classifier, as functions of the margin.
+r"""A linear classifier and its losses, as functions of the margin (chapter 0).
 
 A linear classifier scores a point :math:`x` with :math:`s = w^\top x + b` and predicts
 the sign of :math:`s`. With labels :math:`y \in \{-1, +1\}` the *margin*
@@ -16,18 +16,19 @@ logistic       :math:`\log(1 + e^{-z})`     :math:`-\sigma(-z) = -1/(1 + e^{z})`
 At the kinks (:math:`z = 0` for the perceptron, :math:`z = 1` for the hinge) we use
 the subgradient 0, as scikit-learn and PyTorch's ``relu`` do. By the chain rule,
 :math:`\nabla_w \ell = \ell'(z)\, y\, x` and :math:`\partial \ell / \partial b = \ell'(z)\, y`:
-a point whose :math:`\ell'(z)` is zero does not move the parameters at all.
+a point whose :math:`\ell'(z)` is zero does not move the parameters at all
+(:func:`pulls` counts those that do). :func:`paramopt.train.gradient_descent` trains the
+classifier.
 """
 
 import numpy as np
 
-from paramopt.nn.activations import sigmoid
-from paramopt.validation import check_array, check_int, check_real
+from paramopt import nn
+from paramopt.validation import check_array
 
 __all__ = [
     "LOSSES",
     "binary_cross_entropy",
-    "gradient_descent",
     "hinge",
     "hinge_grad",
     "logistic",
@@ -36,7 +37,7 @@ __all__ = [
     "mean_loss_and_grad",
     "perceptron",
     "perceptron_grad",
-    "sigmoid",
+    "pulls",
 ]
 
 
@@ -73,7 +74,7 @@ def logistic(z):
 
 def logistic_grad(z):
     r""":math:`d\ell/dz` of the logistic loss: :math:`-\sigma(-z)`, never exactly 0."""
-    return -sigmoid(-_margin(z))
+    return -nn.sigmoid(-_margin(z))
 
 
 def binary_cross_entropy(p, t):
@@ -136,25 +137,20 @@ def mean_loss_and_grad(loss, X, y, w, b):
     return float(np.mean(value(z))), (dz * y) @ X / n, float(np.sum(dz * y) / n), dz
 
 
-def gradient_descent(loss, X, y, w, b, *, lr, steps):
-    r"""Plain gradient descent :math:`\theta_{t+1} = \theta_t - \alpha \nabla L(\theta_t)`.
+def pulls(loss, X, y, w, b):
+    r"""Which points pull on the gradient of the mean loss at :math:`(w, b)`, and how hard.
 
-    :math:`\theta = (w, b)` starts at the given values (not modified); ``lr`` is
-    :math:`\alpha`. Returns a dict of arrays over steps ``0..steps``: ``w`` (steps+1, d),
-    ``b``, ``loss``, ``grad_norm`` and ``misclassified``.
+    Returns a dict: ``loss`` (the mean loss :math:`L`), ``grad_norm``
+    (:math:`\|\nabla L\|` over :math:`(w, b)`), ``pull`` (each point's :math:`|\ell'(z_i)|`),
+    ``pulling`` (how many points have :math:`\ell'(z_i) \ne 0`) and ``misclassified``
+    (how many have :math:`z_i \le 0`).
     """
-    steps = check_int("steps", steps, low=0)
-    lr = check_real("lr", lr, low=0.0, low_open=True)
-    w = check_array("w", w, ndim=1).astype(np.float64)
-    b = float(check_array("b", b, ndim=0))
-    history = {"w": [], "b": [], "loss": [], "grad_norm": [], "misclassified": []}
-    for _ in range(steps + 1):
-        value, grad_w, grad_b, _dz = mean_loss_and_grad(loss, X, y, w, b)
-        history["w"].append(w.copy())
-        history["b"].append(b)
-        history["loss"].append(value)
-        history["grad_norm"].append(float(np.sqrt(grad_w @ grad_w + grad_b**2)))
-        history["misclassified"].append(int(np.count_nonzero(margins(X, y, w, b) <= 0)))
-        w = w - lr * grad_w
-        b = b - lr * grad_b
-    return {key: np.array(value) for key, value in history.items()}
+    value, grad_w, grad_b, dz = mean_loss_and_grad(loss, X, y, w, b)
+    pull = np.abs(dz)
+    return {
+        "loss": value,
+        "grad_norm": float(np.hypot(np.linalg.norm(grad_w), grad_b)),
+        "pull": pull,
+        "pulling": int(np.count_nonzero(pull)),
+        "misclassified": int(np.count_nonzero(margins(X, y, w, b) <= 0)),
+    }

@@ -1,38 +1,33 @@
-"""Chapter 0's widget: turn a linear decision boundary and see which points pull on it."""
+"""Chapter 0's explorer: turn a linear decision boundary and see which points pull on it."""
+
+from functools import partial
 
 import numpy as np
 
-from paramopt import losses
+from paramopt import classifier
 from paramopt.style import CLASS_STYLE
 from paramopt.widgets.controls import Choice, Slider
 from paramopt.widgets.explorer import Explorer
 
+__all__ = ["boundary_explorer", "boundary_state", "describe_boundary", "draw_boundary"]
+
 
 def boundary_state(X, y, angle, shift, loss):
-    r"""Everything the figure shows for the boundary :math:`w^\top x + b = 0`.
+    r"""The boundary :math:`w^\top x + b = 0` of the figure and what
+    :func:`paramopt.classifier.pulls` says about it.
 
     :math:`w = (\cos a, \sin a)` is the unit normal at angle ``angle`` (degrees) and
-    :math:`b` = ``shift``. Returns a dict with the mean loss, each point's pull
-    :math:`|\ell'(z_i)|` and the number of points that pull at all.
+    :math:`b` = ``shift``. Returns the dict of ``pulls`` with the data ``X``, ``y`` and the
+    parameters ``w``, ``b`` added.
     """
     a = np.radians(angle)
     w = np.array([np.cos(a), np.sin(a)])
-    value, grad_w, grad_b, dz = losses.mean_loss_and_grad(loss, X, y, w, shift)
-    z = losses.margins(X, y, w, shift)
-    pull = np.abs(dz)
-    return {
-        "w": w,
-        "b": float(shift),
-        "loss": value,
-        "grad_norm": float(np.hypot(np.linalg.norm(grad_w), grad_b)),
-        "pull": pull,
-        "pulling": int(np.count_nonzero(pull)),
-        "misclassified": int(np.count_nonzero(z <= 0)),
-    }
+    return {"X": X, "y": y, "w": w, "b": float(shift), **classifier.pulls(loss, X, y, w, shift)}
 
 
-def draw_boundary(fig, state, X, y, loss):
+def draw_boundary(fig, state, loss):
     """Points sized by their pull on the gradient; points that do not pull are hollow."""
+    X, y = state["X"], state["y"]
     ax = fig.add_axes((0.09, 0.15, 0.6, 0.75))
     lim = np.abs(X).max() * 1.1
     for label, style in CLASS_STYLE.items():
@@ -79,11 +74,12 @@ def draw_boundary(fig, state, X, y, loss):
     )
 
 
-def describe_boundary(state, X, y, loss):
+def describe_boundary(state, loss):
+    """One sentence: the line, the loss and how many points pull or are misclassified."""
     return (
         f"Decision line with normal angle {np.degrees(np.arctan2(*state['w'][::-1])):.0f}° "
         f"and offset {state['b']:g}; {loss} loss {state['loss']:.3f}; "
-        f"{state['pulling']} of {len(y)} points contribute to the gradient, "
+        f"{state['pulling']} of {len(state['y'])} points contribute to the gradient, "
         f"{state['misclassified']} are misclassified."
     )
 
@@ -91,9 +87,9 @@ def describe_boundary(state, X, y, loss):
 def boundary_explorer(X, y):
     """Rotate and shift the boundary, pick the loss; see who pulls on the gradient."""
     return Explorer(
-        lambda angle, shift, loss: boundary_state(X, y, angle, shift, loss),
-        lambda fig, state, angle, shift, loss: draw_boundary(fig, state, X, y, loss),
-        lambda state, angle, shift, loss: describe_boundary(state, X, y, loss),
+        partial(boundary_state, X, y),
+        draw_boundary,
+        describe_boundary,
         angle=Slider("normal angle (°)", -15, 105, 20, value=45),
         shift=Slider("offset b", -1.0, 1.0, 1.0, value=0.0),
         loss=Choice("loss", ["perceptron", "hinge", "logistic"], value="logistic"),
