@@ -1,4 +1,4 @@
-"""Chapter 8: the learning-rate search over every optimiser, its summary and its widget."""
+"""Chapter 8: the learning-rate search over every optimiser and seed, its summary and widget."""
 
 import numpy as np
 import pytest
@@ -8,6 +8,8 @@ from paramopt.style import OKABE_ITO, OPTIMIZER_STYLE
 from paramopt.widgets.digits import (
     LR_GRID,
     OPTIMIZERS,
+    SEEDS,
+    describe_runs,
     digits_explorer,
     lr_search,
     make_optimizer,
@@ -15,6 +17,7 @@ from paramopt.widgets.digits import (
 )
 
 GRID = {"SGD": (0.03, 0.3), "Adam": (1e-3, 1e-2)}
+TWO = (0, 1)
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +29,12 @@ def split():
 
 @pytest.fixture(scope="module")
 def results(split):
-    return lr_search(*split, grid=GRID, hidden=(16,), epochs=3, batch_size=50)
+    return lr_search(*split, grid=GRID, seeds=TWO, hidden=(16,), epochs=3, batch_size=50)
 
 
 def test_every_optimiser_has_a_grid_a_style_and_builds():
     assert set(OPTIMIZERS) == set(LR_GRID) <= set(OPTIMIZER_STYLE)
+    assert len(SEEDS) >= 5 and len(set(SEEDS)) == len(SEEDS)
     params = [np.zeros(3)]
     nesterov = make_optimizer("Nesterov", params, 0.1)
     assert isinstance(nesterov, po.optim.SGD) and nesterov.nesterov and nesterov.momentum == 0.9
@@ -43,36 +47,61 @@ def test_every_optimiser_has_a_grid_a_style_and_builds():
     assert len(set(colours)) == len(colours) and set(colours) <= set(OKABE_ITO.values())
 
 
-def test_search_trains_each_pair_from_one_start(results, split):
-    assert list(results) == [(n, lr) for n, lrs in GRID.items() for lr in lrs]
-    first = {h.train_loss[0] for h in results.values()}
-    assert len(first) == 1  # same initial model for every run
+def test_search_trains_each_triple_and_a_seed_fixes_the_start(results, split):
+    assert list(results) == [(n, lr, s) for n, lrs in GRID.items() for lr in lrs for s in TWO]
+    for seed in TWO:  # one seed: the same initial model (and batches) for every run
+        first = {h.train_loss[0] for (_, _, s), h in results.items() if s == seed}
+        assert len(first) == 1
+    assert results["SGD", 0.03, 0].train_loss[0] != results["SGD", 0.03, 1].train_loss[0]
     for h in results.values():
         assert h.epochs == 3 and h.val_accuracy.shape == (4,)
-    # the search is repeatable: same seed, same numbers
-    again = lr_search(*split, grid={"Adam": (1e-2, 3e-2)}, hidden=(16,), epochs=3, batch_size=50)
-    np.testing.assert_array_equal(again["Adam", 1e-2].loss, results["Adam", 1e-2].loss)
+    # the search is repeatable: same seed, same numbers, whatever else is in the search
+    again = lr_search(
+        *split, grid={"Adam": (1e-2, 3e-2)}, seeds=(1,), hidden=(16,), epochs=3, batch_size=50
+    )
+    assert list(again) == [("Adam", 1e-2, 1), ("Adam", 3e-2, 1)]
+    np.testing.assert_array_equal(again["Adam", 1e-2, 1].loss, results["Adam", 1e-2, 1].loss)
 
 
-def test_summary_picks_the_best_validation_accuracy(results):
+def test_summary_picks_the_best_mean_validation_accuracy(results):
     summary = summarise(results)
     for name, lrs in GRID.items():
-        accs = [results[name, lr].val_accuracy[-1] for lr in lrs]
+        acc = np.array([[results[name, lr, s].val_accuracy[-1] for s in TWO] for lr in lrs])
+        train = np.array([[results[name, lr, s].train_loss[-1] for s in TWO] for lr in lrs])
         row = summary[name]
-        assert row["best_lr"] == lrs[int(np.argmax(accs))]
-        assert row["val_accuracy"] == max(accs)
-        finals = [results[name, lr].train_loss[-1] for lr in lrs]
-        assert row["spread"] == pytest.approx(np.log10(max(finals) / min(finals)))
+        assert row["lrs"] == list(lrs) and row["seeds"] == list(TWO)
+        assert (
+            row["best"] == int(np.argmax(acc.mean(axis=1))) and row["best_lr"] == lrs[row["best"]]
+        )
+        np.testing.assert_array_equal(row["val_accuracy"], acc)
+        np.testing.assert_array_equal(row["train_loss"], train)
+        assert row["val_loss"].shape == (2, 2)
+        np.testing.assert_allclose(row["spread"], np.log10(train.max(axis=0) / train.min(axis=0)))
         assert row["diverged"] == 0
-    assert summary["Adam"]["val_accuracy"] > 0.6  # it learned something in 3 epochs
+    assert summary["Adam"]["val_accuracy"].mean(axis=1).max() > 0.6  # it learned in 3 epochs
 
 
-def test_diverged_runs_count_as_infinite_loss(results):
-    planted = {**results, ("SGD", 0.3): po.Diverged(4, "loss")}
+def test_the_mean_not_one_lucky_seed_picks_the_rate(results):
+    # seed 0 loves the higher rate, seed 1 hates it: the mean decides, not seed 0
+    lucky = {**results}
+    for lr, accs in ((0.03, (0.80, 0.80)), (0.3, (0.95, 0.10))):
+        for seed, acc in zip(TWO, accs, strict=True):
+            h = results["SGD", lr, seed]
+            lucky["SGD", lr, seed] = type(h)(**{**vars(h), "val_accuracy": np.full(4, acc)})
+    assert summarise(lucky)["SGD"]["best_lr"] == 0.03
+
+
+def test_diverged_runs_count_as_infinite_loss_and_zero_accuracy(results):
+    planted = {**results, ("SGD", 0.3, 1): po.Diverged(4, "loss")}
     row = summarise(planted)["SGD"]
-    assert row["diverged"] == 1 and row["spread"] == np.inf and row["best_lr"] == 0.03
-    only = summarise({("SGD", 0.1): po.Diverged(1, "loss"), ("SGD", 1.0): po.Diverged(1, "loss")})
-    assert only["SGD"]["best_lr"] is None
+    acc = [[results["SGD", 0.03, s].val_accuracy[-1] for s in TWO],
+           [results["SGD", 0.3, 0].val_accuracy[-1], 0.0]]  # fmt: skip
+    assert row["diverged"] == 1 and row["best"] == int(np.argmax(np.mean(acc, axis=1)))
+    assert row["val_accuracy"][1, 1] == 0 and row["train_loss"][1, 1] == np.inf
+    assert row["spread"][1] == np.inf and np.isfinite(row["spread"][0])
+    dead = {(n, lr, s): po.Diverged(1, "loss") for n, lr, s in results if n == "SGD"}
+    only = summarise({**results, **dead})["SGD"]
+    assert only["best_lr"] is None and only["best"] is None and only["diverged"] == 4
 
 
 @pytest.mark.parametrize(
@@ -90,18 +119,57 @@ def test_search_rejects_bad_grids(split, grid, error, match):
         lr_search(*split, grid=grid, epochs=1)
 
 
+@pytest.mark.parametrize(
+    ("seeds", "error", "match"),
+    [
+        (3, TypeError, "seeds must be a sequence of ints, got 3"),
+        ("01", TypeError, "seeds must be a sequence"),
+        ((), ValueError, "1 or more distinct seeds"),
+        ((0, 1, 0), ValueError, r"distinct seeds, got \[0, 1, 0\]"),
+        ((0, -1), ValueError, r"Invalid seeds\[1\]: -1 \(must be >= 0\)"),
+        ((0, 1.5), TypeError, r"seeds\[1\] must be an int, got 1.5"),
+        ((True,), TypeError, r"seeds\[0\] must be an int, got True"),
+    ],
+)
+def test_search_rejects_bad_seeds(split, seeds, error, match):
+    with pytest.raises(error, match=match):
+        lr_search(*split, grid=GRID, seeds=seeds, epochs=1)
+
+
+def test_summary_needs_every_seed_of_every_rate(results):
+    with pytest.raises(ValueError, match="every seed for every rate"):
+        summarise({k: v for k, v in results.items() if k != ("Adam", 1e-2, 1)})
+    with pytest.raises(ValueError, match=r"keys must be \(optimizer, lr, seed\)"):
+        summarise({("SGD", 0.1): results["SGD", 0.03, 0]})
+    with pytest.raises(TypeError, match="non-empty dict"):
+        summarise({})
+
+
 def test_explorer_frames_follow_the_controls(results):
     explorer = digits_explorer(results)
     sizes = [len(c.values) for c in explorer.controls.values()]
-    assert sizes == [2, 2]
+    assert sizes == [2, 2]  # one frame per (optimiser, rate), however many seeds
     default = {name: c.value for name, c in explorer.controls.items()}
     assert default == {"optimizer": "Adam", "position": 2}
     base = explorer.frame(**default)
-    assert base.text.startswith("Adam with learning rate 0.01 on the digits")
+    assert base.text.startswith("Adam with learning rate 0.01 on the digits, 2 seeds: after 3")
+    accs = [100 * results["Adam", 1e-2, s].val_accuracy[-1] for s in TWO]
+    assert f"validation accuracy {np.mean(accs):.1f}% ({min(accs):.1f}% to" in base.text
     for name, control in explorer.controls.items():
         other = next(v for v in control.values if v != control.value)
         assert explorer.frame(**{**default, name: other}).png != base.png, name
-    blown = digits_explorer({**results, ("SGD", 0.3): po.Diverged(5, "loss")})
-    assert blown.frame(optimizer="SGD", position=2).diverged_at == 5
+    one = digits_explorer({**results, ("SGD", 0.3, 0): po.Diverged(5, "loss")})
+    frame = one.frame(optimizer="SGD", position=2)
+    assert frame.diverged_at is None and frame.text.endswith("; 1 of 2 runs diverged.")
+    both = {("SGD", 0.3, s): po.Diverged(5 + s, "loss") for s in TWO}
+    assert digits_explorer({**results, **both}).frame(optimizer="SGD", position=2).diverged_at == 5
     with pytest.raises(ValueError, match="same number"):
-        digits_explorer({k: v for k, v in results.items() if k != ("SGD", 0.3)})
+        digits_explorer({k: v for k, v in results.items() if k[:2] != ("SGD", 0.3)})
+
+
+def test_the_description_gives_mean_and_range(results):
+    runs = [results["SGD", 0.3, s] for s in TWO]
+    text = describe_runs(runs, "SGD", 0.3)
+    losses = [h.train_loss[-1] for h in runs]
+    assert f"training loss is {np.mean(losses):.3f} on average ({min(losses):.3f} to" in text
+    assert text.endswith("%).")

@@ -1,4 +1,5 @@
-"""Checkers for chapter 8, the digits: the scale of the loss, an untouched test set."""
+"""Checkers for chapter 8, the digits: the scale of the loss, an untouched test set, paired
+seeds."""
 
 import numpy as np
 
@@ -93,3 +94,47 @@ def _test_set(answer):
             "splitting (a file sorted by class would leave whole classes out)."
         )
     return f"Sizes {sizes}; touch the test set only once, at the very end."
+
+
+#: accuracies of two optimisers over the same seeds: pairs that move together (the paired
+#: standard error is far below the unpaired one), pairs that do not, and a negative mean
+_PAIRS = (
+    ([0.90, 0.80, 0.95, 0.70, 0.85], [0.86, 0.77, 0.90, 0.68, 0.80]),
+    ([0.969, 0.973, 0.969, 0.969, 0.969], [0.964, 0.980, 0.969, 0.958, 0.967]),
+    ([0.5, 0.25, 0.75], [0.625, 0.5, 0.75]),
+)
+
+
+@exercise("digits-seeds", "the mean paired difference and its standard error: paired_difference")
+def _seeds(answer):
+    for a, b in _PAIRS:
+        a, b = np.array(a), np.array(b)
+        d, n = a - b, len(a)
+        mean, se = d.mean(), d.std(ddof=1) / np.sqrt(n)
+        got = call(answer, a, b)
+        if not isinstance(got, tuple | list) or len(got) != 2:
+            raise Hint("return two numbers: the mean difference and its standard error")
+        compare(
+            (as_float(got[0]), as_float(got[1])),
+            (mean, se),
+            names=["mean difference", "standard error"],
+            mistakes={
+                "The difference is a minus b: a positive mean says a is ahead.": (-mean, se),
+                "Pair the runs: the standard error of a paired comparison is that of the "
+                "differences, s_d/√n, not the unpaired √((s_a² + s_b²)/n).": (
+                    mean,
+                    np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / n),
+                ),
+                "Divide s_d by √n: the standard error is that of the mean of the n "
+                "differences, not the spread of one difference.": (mean, d.std(ddof=1)),
+                "Divide s_d by √n, not by n.": (mean, d.std(ddof=1) / n),
+                "Use the sample standard deviation, ddof=1: the mean was estimated from the "
+                "same n differences.": (mean, d.std() / np.sqrt(n)),
+                "The second number is the standard error s_d/√n, not the number of standard "
+                "errors d̄/(s_d/√n).": (mean, mean / se),
+            },
+        )
+    return (
+        "Two standard errors from zero is the usual bar; the standard error falls like 1/√n, "
+        "so halving it takes four times the seeds."
+    )
