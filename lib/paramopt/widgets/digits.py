@@ -1,223 +1,18 @@
-"""Chapter 8: every optimiser of :mod:`paramopt.optim` on the handwritten digits.
+"""Chapter 8's explorer: the curves of every run of the learning-rate search.
 
-:func:`lr_search` trains a seeded MLP with each optimiser, each learning rate of its grid and
-each of several seeds; :func:`summarise` picks each optimiser's best rate on the mean over
-the seeds and measures how much the grid's rates matter; :func:`digits_explorer` shows the
-search's curves (nothing is trained at display).
+The runs come from :func:`paramopt.comparison.lr_search`; nothing is trained at display.
 """
-
-import numbers
 
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from paramopt import nn, optim
+from paramopt.comparison import layout
 from paramopt.style import OPTIMIZER_STYLE
-from paramopt.train import fit
-from paramopt.validation import Diverged, check_positive_int, check_real
+from paramopt.validation import Diverged
 from paramopt.widgets.controls import Choice, Slider
 from paramopt.widgets.explorer import Explorer
 
-__all__ = [
-    "LR_GRID",
-    "OPTIMIZERS",
-    "SEEDS",
-    "describe_runs",
-    "digits_explorer",
-    "draw_runs",
-    "lr_search",
-    "make_optimizer",
-    "summarise",
-]
-
-#: the optimisers compared, by the name used in the book → (paramopt.optim class, fixed options)
-OPTIMIZERS = {
-    "SGD": ("SGD", {}),
-    "Momentum": ("SGD", {"momentum": 0.9}),
-    "Nesterov": ("SGD", {"momentum": 0.9, "nesterov": True}),
-    "Adagrad": ("Adagrad", {}),
-    "RMSprop": ("RMSprop", {}),
-    "Adam": ("Adam", {}),
-    "AdamW": ("AdamW", {}),  # weight_decay = 0.01, torch's default
-}
-
-#: each optimiser's learning rates, a factor √10 apart, placed after a coarser look so that
-#: the best rate (highest mean validation accuracy over :data:`SEEDS`) is one of the two
-#: middle ones: the grid brackets it (:func:`lr_search`'s defaults)
-LR_GRID = {
-    "SGD": (0.03, 0.1, 0.3, 1.0),
-    "Momentum": (0.03, 0.1, 0.3, 1.0),
-    "Nesterov": (0.03, 0.1, 0.3, 1.0),
-    "Adagrad": (0.01, 0.03, 0.1, 0.3),
-    "RMSprop": (1e-3, 3e-3, 1e-2, 3e-2),
-    "Adam": (3e-3, 1e-2, 3e-2, 1e-1),
-    "AdamW": (3e-3, 1e-2, 3e-2, 1e-1),
-}
-
-#: the seeds of every (optimiser, rate): seed s draws the initial weights and the batch order
-SEEDS = tuple(range(8))
-
-
-def make_optimizer(name, params, lr):
-    """The optimiser ``name`` of :data:`OPTIMIZERS` on ``params`` with learning rate ``lr``."""
-    if name not in OPTIMIZERS:
-        raise ValueError(f"Invalid optimizer: {name!r} (choose from {list(OPTIMIZERS)})")
-    cls, fixed = OPTIMIZERS[name]
-    return getattr(optim, cls)(params, lr=lr, **fixed)
-
-
-def _check_grid(grid):
-    if not isinstance(grid, dict) or not grid:
-        raise TypeError(f"grid must be a non-empty dict {{optimizer: lrs}}, got {grid!r}")
-    checked = {}
-    for name, lrs in grid.items():
-        if name not in OPTIMIZERS:
-            raise ValueError(
-                f"Invalid optimizer in grid: {name!r} (choose from {list(OPTIMIZERS)})"
-            )
-        lrs = [check_real(f"grid[{name!r}] lr", lr, low=0.0, low_open=True) for lr in lrs]
-        if len(lrs) < 2 or any(b <= a for a, b in zip(lrs, lrs[1:], strict=False)):
-            raise ValueError(f"grid[{name!r}] must hold 2 or more increasing lrs, got {lrs}")
-        checked[name] = lrs
-    return checked
-
-
-def _check_seeds(seeds):
-    if isinstance(seeds, str | bytes) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a sequence of ints, got {seeds!r}")
-    seeds = list(seeds)
-    for i, seed in enumerate(seeds):
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-            raise TypeError(f"seeds[{i}] must be an int, got {seed!r}")
-        if seed < 0:
-            raise ValueError(f"Invalid seeds[{i}]: {seed!r} (must be >= 0)")
-    if not seeds or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must hold 1 or more distinct seeds, got {seeds}")
-    return [int(seed) for seed in seeds]
-
-
-def lr_search(
-    X,
-    y,
-    X_val,
-    y_val,
-    *,
-    grid=None,
-    seeds=SEEDS,
-    hidden=(64,),
-    epochs=8,
-    batch_size=64,
-    dtype=np.float32,
-):
-    """Train one classifier per optimiser, learning rate of ``grid`` and seed; return the histories.
-
-    Model: ``paramopt.nn.mlp([d, *hidden, C], "relu", "kaiming", rng=seed, dtype=dtype)``
-    (He initialisation), C = max label + 1; loss: cross-entropy; ``epochs`` epochs of
-    minibatches of ``batch_size`` shuffled by ``default_rng(seed)``, evaluated on the
-    validation set after each epoch (:func:`paramopt.train.fit`). The seed draws both the
-    initial weights and the batch order, so all runs with the same seed start from the same
-    weights and see the same batches, whatever the optimiser and rate. ``grid`` maps
-    optimiser names of :data:`OPTIMIZERS` to increasing learning rates (default
-    :data:`LR_GRID`); ``seeds`` are distinct ints >= 0 (default :data:`SEEDS`).
-
-    Returns ``{(name, lr, seed): History}``, in grid order with the seeds innermost; a run
-    that blows up is stored as the :class:`paramopt.Diverged` it raised.
-    """
-    grid = _check_grid(LR_GRID if grid is None else grid)
-    seeds = _check_seeds(seeds)
-    hidden = [check_positive_int("hidden", h) for h in hidden]
-    epochs = check_positive_int("epochs", epochs)
-    batch_size = check_positive_int("batch_size", batch_size)
-    X, X_val = np.asarray(X, dtype=dtype), np.asarray(X_val, dtype=dtype)
-    widths = [X.shape[1], *hidden, int(np.max(y)) + 1]
-    results = {}
-    for name, lrs in grid.items():
-        for lr in lrs:
-            for seed in seeds:
-                model = nn.mlp(widths, "relu", "kaiming", rng=seed, dtype=dtype)
-                try:
-                    results[name, lr, seed] = fit(
-                        model,
-                        nn.CrossEntropyLoss(),
-                        make_optimizer(name, model.parameters(), lr),
-                        X,
-                        y,
-                        epochs=epochs,
-                        batch_size=batch_size,
-                        rng=seed,
-                        X_val=X_val,
-                        y_val=y_val,
-                    )
-                except Diverged as error:
-                    results[name, lr, seed] = error
-    return results
-
-
-def _layout(results):
-    """``({name: [lrs]}, [seeds])`` of ``results``; every (name, lr) must hold every seed."""
-    if not isinstance(results, dict) or not results:
-        raise TypeError("results must be a non-empty dict from lr_search")
-    grid, seeds = {}, []
-    for key in results:
-        if not (isinstance(key, tuple) and len(key) == 3):
-            raise ValueError(f"results keys must be (optimizer, lr, seed), got {key!r}")
-        name, lr, seed = key
-        if lr not in grid.setdefault(name, []):
-            grid[name].append(lr)
-        if seed not in seeds:
-            seeds.append(seed)
-    missing = [(n, lr, s) for n, lrs in grid.items() for lr in lrs for s in seeds
-               if (n, lr, s) not in results]  # fmt: skip
-    if missing:
-        raise ValueError(f"results must hold every seed for every rate; missing {missing[:3]}")
-    return grid, seeds
-
-
-def summarise(results):
-    """Per optimiser: the best learning rate on the mean over the seeds, and the spreads.
-
-    For each rate of an optimiser's grid and each seed, the final training loss,
-    validation loss and validation accuracy (a diverged run counts as infinite loss and
-    zero accuracy). The best rate maximises the mean final validation accuracy over the
-    seeds (ties: the lower mean final validation loss). ``spread`` = log₁₀(max / min) of
-    the final training losses over the grid's rates, one value per seed: 1 means that the
-    worst rate of the grid ends with a ten times larger loss than the best.
-
-    Returns ``{name: dict}`` with ``lrs`` and ``seeds``; ``train_loss``, ``val_loss`` and
-    ``val_accuracy``, arrays of shape (rates, seeds); ``best_lr`` and ``best`` (its index
-    in ``lrs``; both None if every run diverged); ``spread`` (one per seed, inf where a
-    run diverged) and ``diverged`` (how many runs blew up).
-    """
-    grid, seeds = _layout(results)
-    summary = {}
-    for name, lrs in grid.items():
-        runs = [[results[name, lr, seed] for seed in seeds] for lr in lrs]
-        bad = np.array([[isinstance(h, Diverged) for h in row] for row in runs])
-        train, val, acc = (
-            np.array([[np.nan if isinstance(h, Diverged) else getattr(h, field)[-1]
-                       for h in row] for row in runs])
-            for field in ("train_loss", "val_loss", "val_accuracy")
-        )  # fmt: skip
-        train[bad], val[bad], acc[bad] = np.inf, np.inf, 0.0
-        if bad.all():
-            best = None
-        else:
-            mean_acc, mean_val = acc.mean(axis=1), val.mean(axis=1)
-            best = max(range(len(lrs)), key=lambda i: (mean_acc[i], -mean_val[i]))
-        with np.errstate(invalid="ignore"):
-            spread = np.log10(train.max(axis=0) / train.min(axis=0))
-        summary[name] = {
-            "lrs": lrs,
-            "seeds": seeds,
-            "best": best,
-            "best_lr": None if best is None else lrs[best],
-            "train_loss": train,
-            "val_loss": val,
-            "val_accuracy": acc,
-            "spread": np.where(bad.any(axis=0), np.inf, spread),
-            "diverged": int(bad.sum()),
-        }
-    return summary
+__all__ = ["describe_runs", "digits_explorer", "draw_runs"]
 
 
 def draw_runs(fig, runs, name, lr):
@@ -285,7 +80,7 @@ def digits_explorer(results):
     curves and their mean, so there are as many frames as (optimiser, rate) pairs, however
     many seeds.
     """
-    grid, seeds = _layout(results)
+    grid, seeds = layout(results)
     sizes = {len(lrs) for lrs in grid.values()}
     if len(grid) < 2 or len(sizes) != 1 or sizes.pop() < 2:
         raise ValueError("results must give 2+ optimisers the same number (2+) of rates")
