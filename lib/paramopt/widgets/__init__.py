@@ -2,10 +2,15 @@
 
 An :class:`Explorer` joins three small things:
 
-* ``compute(**values)``: a pure function of the control values (tested directly);
+* ``compute(**values)``: a pure function of the control values, which adapts an
+  experiment of a concept module (tested there);
 * ``draw(fig, result, **values)``: draws ``result`` on an empty matplotlib figure;
 * ``describe(result, **values)``: one sentence saying what the figure shows
   (alt text on the website, caption in both views).
+
+Each receives, by keyword, only the controls its signature names. This package holds
+views only: the framework (``explorer``, ``controls``, ``playground``) and one module
+per chapter, named after it, with that chapter's explorers and figures.
 
 Displayed in a notebook, an Explorer's MIME bundle carries both views:
 
