@@ -52,13 +52,44 @@ def test_minibatch_noise_matches_the_sampling_formula(digits):
     model = softmax_regression(64, 10, seed=0)
     before = [p.copy() for p in model.parameters()]
     out = minibatch_noise(model, po.nn.CrossEntropyLoss(), X, y, [4, 16, 64, 400], draws=300)
-    np.testing.assert_allclose(out["loss_std"][:3], out["loss_std_theory"][:3], rtol=0.15)
-    np.testing.assert_allclose(out["grad_dev"][:3], out["grad_dev_theory"][:3], rtol=0.15)
-    assert out["loss_std_theory"][-1] == 0 and out["loss_std"][-1] < 1e-12  # B = N: exact
-    ratio = out["grad_dev"][0] / out["grad_dev"][1]
+    assert out["loss_std"].shape == out["grad_dev"].shape == (1, 4)  # one repeat
+    np.testing.assert_allclose(out["loss_std"][0, :3], out["loss_std_theory"][:3], rtol=0.15)
+    np.testing.assert_allclose(out["grad_dev"][0, :3], out["grad_dev_theory"][:3], rtol=0.15)
+    assert out["loss_std_theory"][-1] == 0 and out["loss_std"][0, -1] < 1e-12  # B = N: exact
+    ratio = out["grad_dev"][0, 0] / out["grad_dev"][0, 1]
     assert 1.7 < ratio < 2.3  # 4× the batch, half the noise
     for p, q in zip(model.parameters(), before, strict=True):
         np.testing.assert_array_equal(p, q)
+
+
+def test_minibatch_noise_repeats_draw_afresh(digits):
+    X, y = digits
+    model = softmax_regression(64, 10, seed=0)
+    loss = po.nn.CrossEntropyLoss()
+    one = minibatch_noise(model, loss, X, y, [4, 16], draws=50, rng=3)
+    three = minibatch_noise(model, loss, X, y, [4, 16], draws=50, repeats=3, rng=3)
+    assert three["grad_dev"].shape == three["loss_std"].shape == (3, 2)
+    np.testing.assert_array_equal(three["grad_dev"][0], one["grad_dev"][0])  # same first draws
+    assert len(set(three["grad_dev"][:, 0])) == 3  # fresh draws in every repeat
+    np.testing.assert_array_equal(three["grad_dev_theory"], one["grad_dev_theory"])
+    # the spread over repeats is the sampling noise of the measurement: around the formula
+    many = minibatch_noise(model, loss, X, y, [16], draws=100, repeats=8, rng=4)
+    assert abs(many["grad_dev"].mean() / many["grad_dev_theory"][0] - 1) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"repeats": 0}, ValueError, "Invalid repeats"),
+        ({"repeats": 1.5}, TypeError, "repeats must be an int"),
+        ({"draws": 1}, ValueError, "Invalid draws"),
+    ],
+)
+def test_minibatch_noise_rejects_bad_settings(digits, kwargs, error, match):
+    X, y = digits
+    model = softmax_regression(64, 10, seed=0)
+    with pytest.raises(error, match=match):
+        minibatch_noise(model, po.nn.CrossEntropyLoss(), X, y, [4], **kwargs)
 
 
 def test_noisy_descent_gd_stays_noise_escapes():

@@ -68,13 +68,16 @@ def gradient_profile(
     n_inputs=16,
     batch=128,
     std=1.0,
+    bias=None,
     seed=0,
 ):
     """Per-layer weight-gradient norms of a freshly initialised MLP, one batch, MSE loss.
 
     The network is ``paramopt.nn.mlp([n_inputs] + [width]·(depth − 1) + [1], activation,
     INITS[init], batchnorm=batchnorm, std=std, rng=seed)``: ``depth`` Linear layers, each
-    but the last followed by [BatchNorm1d →] the activation. It sees
+    but the last followed by [BatchNorm1d →] the activation. ``bias=None`` keeps the
+    biases of the initialisation (zero for every init but "default", whose biases are
+    U(±1/√fan_in)); a number sets every Linear's bias to it. It sees
     ``probe_batch(n_inputs, batch, seed)`` once, in training mode, and
     ``paramopt.diagnostics.layer_report`` measures ‖∂L/∂W⁽ˡ⁾‖_F for l = 1 … depth.
 
@@ -93,9 +96,15 @@ def gradient_profile(
         raise TypeError(f"batchnorm must be a bool, got {batchnorm!r}")
     width = _positive_int("width", width)
     std = check_real("std", std, low=0)
+    if bias is not None:
+        bias = check_real("bias", bias)
     X, y = probe_batch(n_inputs, batch, seed)
     widths = [n_inputs] + [width] * (depth - 1) + [1]
     model = nn.mlp(widths, activation, INITS[init], batchnorm=bool(batchnorm), std=std, rng=seed)
+    if bias is not None:
+        for module in model:
+            if isinstance(module, nn.Linear):
+                module.bias[...] = bias
     with np.errstate(over="ignore", invalid="ignore"):
         h, layer = X, 0
         for module in model:
@@ -184,7 +193,7 @@ def describe_profile(profile):
 def depth_explorer(depths=(20, 50), inits=("normal", "xavier", "he"), **settings):
     """Per-layer gradient norms for each depth × activation × initialisation × BatchNorm.
 
-    ``settings`` go to :func:`gradient_profile` (width, n_inputs, batch, std, seed).
+    ``settings`` go to :func:`gradient_profile` (width, n_inputs, batch, std, bias, seed).
     """
     depths = list(depths)
     for init in inits:
@@ -209,11 +218,12 @@ def depth_explorer(depths=(20, 50), inits=("normal", "xavier", "he"), **settings
 # -- dying ReLU ---------------------------------------------------------------------------
 
 
-def _dead_fraction(model, X, labels):
-    """Fraction of hidden ReLU units whose output is 0 for every row of X."""
+def _dead_fractions(model, X, labels):
+    """Fraction of hidden ReLU units whose output is 0 for every row of X, in all and by layer."""
     records = layer_report(model, X, labels, nn.CrossEntropyLoss())[:-1]
     units = sum(r.shape[0] for r in records)
-    return sum(r.frac_dead * r.shape[0] for r in records) / units
+    total = sum(r.frac_dead * r.shape[0] for r in records) / units
+    return total, tuple(r.frac_dead for r in records)
 
 
 def dying_relu(lr, bias=0.0, *, hidden=(64, 64), epochs=30, batch_size=20, seed=0):
@@ -226,10 +236,14 @@ def dying_relu(lr, bias=0.0, *, hidden=(64, 64), epochs=30, batch_size=20, seed=
     ``epochs`` epochs (200/batch_size steps per epoch, seeded by ``seed``).
 
     A unit is *dead* if its ReLU outputs 0 on every one of the 200 training points: it
-    then passes no gradient back, so nothing in its own weights will ever change again.
+    then passes no gradient back, so plain SGD does not change its incoming weights and
+    bias. A dead unit of the first hidden layer stays dead (its inputs are the fixed
+    data); one of a deeper layer can revive when the layers below change its inputs.
 
-    Returns ``{"dead_before", "dead_after"`` (fractions of hidden units), ``"loss"``,
-    ``"accuracy"`` (on the training points after training), ``"steps"}``. Raises
+    Returns ``{"dead_before", "dead_after"`` (fractions of all hidden units),
+    ``"dead_before_by_layer", "dead_after_by_layer"`` (tuples, one fraction per hidden
+    layer, the first hidden layer first), ``"loss"``, ``"accuracy"`` (on the training
+    points after training), ``"steps"}``. Raises
     :class:`paramopt.Diverged` if the loss or a gradient stops being finite.
     """
     lr = check_real("lr", lr, low=0)
@@ -244,7 +258,7 @@ def dying_relu(lr, bias=0.0, *, hidden=(64, 64), epochs=30, batch_size=20, seed=
             layer.bias[...] = bias
     loss = nn.CrossEntropyLoss()
     optimizer = optim.SGD(model.parameters(), lr=lr)
-    dead_before = _dead_fraction(model, X, labels)
+    dead_before, by_layer_before = _dead_fractions(model, X, labels)
     rng, step = np.random.default_rng(seed), 0
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(epochs):
@@ -261,9 +275,12 @@ def dying_relu(lr, bias=0.0, *, hidden=(64, 64), epochs=30, batch_size=20, seed=
         logits = model.forward(X)
         if not np.isfinite(logits).all():
             raise Diverged(step, "the network's output")
+    dead_after, by_layer_after = _dead_fractions(model, X, labels)
     return {
         "dead_before": dead_before,
-        "dead_after": _dead_fraction(model, X, labels),
+        "dead_after": dead_after,
+        "dead_before_by_layer": by_layer_before,
+        "dead_after_by_layer": by_layer_after,
         "loss": loss.forward(logits, labels),
         "accuracy": float(np.mean(logits.argmax(axis=1) == labels)),
         "steps": step,

@@ -195,20 +195,24 @@ def sgd_explorer(results):
 # -- how noisy is a minibatch? -----------------------------------------------------------
 
 
-def minibatch_noise(model, loss, X, y, batch_sizes, *, draws=200, rng=0):
+def minibatch_noise(model, loss, X, y, batch_sizes, *, draws=200, repeats=1, rng=0):
     r"""How far minibatch losses and gradients stray from the full-batch ones, at fixed θ.
 
     For each batch size B, ``draws`` minibatches of B distinct rows are drawn at random
-    and the minibatch loss L_B and gradient g_B (all parameters, flattened) are computed.
-    Returned (arrays aligned with ``batch_sizes``):
+    and the minibatch loss L_B and gradient g_B (all parameters, flattened) are computed;
+    the measurement is repeated ``repeats`` times with fresh draws (from one Generator,
+    seeded by ``rng``), so that its own sampling spread can be seen. Returned:
 
-    * ``loss_std``: the standard deviation of L_B over the draws;
-    * ``grad_dev``: the root-mean-square of ‖g_B − g‖, g the full-batch gradient;
+    * ``loss_std``, shape (repeats, len(batch_sizes)): the standard deviation of L_B over
+      the draws of each repeat;
+    * ``grad_dev``, same shape: the root-mean-square of ‖g_B − g‖ over the draws of each
+      repeat, g the full-batch gradient;
     * ``loss_std_theory`` and ``grad_dev_theory``: the sampling formula for the mean of B
       of N values drawn without replacement,
       Var(L_B) = (σ²_ℓ / B) · (N − B) / (N − 1) with σ²_ℓ = (1/N) Σᵢ (ℓᵢ − L)², and
       E‖g_B − g‖² = (σ²_g / B) · (N − B) / (N − 1) with σ²_g = (1/N) Σᵢ ‖gᵢ − g‖²,
-      computed from the per-example losses ℓᵢ and gradients gᵢ;
+      computed from the per-example losses ℓᵢ and gradients gᵢ (shape (len(batch_sizes),),
+      exact: they do not depend on the draws);
     * ``loss_sigma`` = σ_ℓ and ``grad_sigma`` = σ_g, ``full_loss`` = L.
 
     The model's parameters are not changed (its gradients are overwritten).
@@ -222,6 +226,7 @@ def minibatch_noise(model, loss, X, y, batch_sizes, *, draws=200, rng=0):
     draws = check_positive_int("draws", draws)
     if draws < 2:
         raise ValueError(f"Invalid draws: {draws} (must be >= 2)")
+    repeats = check_positive_int("repeats", repeats)
     rng = np.random.default_rng(rng)
 
     def loss_and_grad(rows):
@@ -235,14 +240,15 @@ def minibatch_noise(model, loss, X, y, batch_sizes, *, draws=200, rng=0):
         value, grad = loss_and_grad([i])
         per_loss[i], per_dev[i] = value, np.sum((grad - full_grad) ** 2)
     var_loss, var_grad = np.mean((per_loss - full_loss) ** 2), np.mean(per_dev)
-    out = {k: np.empty(len(batch_sizes)) for k in ("loss_std", "grad_dev")}
-    for j, b in enumerate(batch_sizes):
-        values, devs = np.empty(draws), np.empty(draws)
-        for d in range(draws):
-            values[d], grad = loss_and_grad(rng.choice(n, size=b, replace=False))
-            devs[d] = np.sum((grad - full_grad) ** 2)
-        out["loss_std"][j] = np.std(values)
-        out["grad_dev"][j] = np.sqrt(np.mean(devs))
+    out = {k: np.empty((repeats, len(batch_sizes))) for k in ("loss_std", "grad_dev")}
+    for r in range(repeats):
+        for j, b in enumerate(batch_sizes):
+            values, devs = np.empty(draws), np.empty(draws)
+            for d in range(draws):
+                values[d], grad = loss_and_grad(rng.choice(n, size=b, replace=False))
+                devs[d] = np.sum((grad - full_grad) ** 2)
+            out["loss_std"][r, j] = np.std(values)
+            out["grad_dev"][r, j] = np.sqrt(np.mean(devs))
     b = np.array(batch_sizes, dtype=float)
     finite = (n - b) / (n - 1) if n > 1 else np.zeros_like(b)
     out["loss_std_theory"] = np.sqrt(var_loss / b * finite)
