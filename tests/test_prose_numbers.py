@@ -161,6 +161,14 @@ ALLOWED = {
     "momentum": {
         ("0.99", "from 0.9 to 0.99"): "an example of β in an argument, not a result",
     },
+    "sgd": {
+        ("2,000", "within 2,000 steps"): "the step budget the exercise sets",
+        ("100", "for 100 steps and describe"): "the step budget the exercise sets",
+        ("100", "after 100 steps the larger"): "the same budget, in the exercise's solution",
+    },
+    "vanishing": {
+        ("14", "with 14 times fewer training steps"): "quoted from Ioffe and Szegedy (2015)",
+    },
 }
 
 
