@@ -62,6 +62,15 @@ DECAY_STYLE = {
 }
 
 
+#: colour, marker and line style of each activation, the same in every figure of chapter 2
+#: (the keys are paramopt.diagnostics.ACTIVATIONS)
+ACTIVATION_STYLE = {
+    "sigmoid": {"color": OKABE_ITO["orange"], "marker": "s", "linestyle": "--"},
+    "tanh": {"color": OKABE_ITO["blue"], "marker": "^", "linestyle": "-."},
+    "relu": {"color": OKABE_ITO["green"], "marker": "o", "linestyle": "-"},
+}
+
+
 # -- readable text on any colour (WCAG 2) ------------------------------------------------
 def relative_luminance(color):
     """WCAG 2 relative luminance of an opaque sRGB ``color``: (r, g, b) or (r, g, b, 1) in [0, 1].

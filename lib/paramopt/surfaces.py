@@ -80,8 +80,6 @@ class Surface:
     def __repr__(self):
         return f"{type(self).__name__}()"
 
-    _df = property(lambda self: self.df)  # TEMPORARY until widgets/sgd.py uses df
-
 
 class Quadratic(Surface):
     """Ill-conditioned quadratic f = ½ (u² + κ v²), the axes (u, v) rotated by ``angle``.
@@ -363,6 +361,3 @@ def _optimizer_factory(optimizer, hyperparameters):
             f"hyperparameters {sorted(hyperparameters)} go to the factory itself, not to run()"
         )
     return optimizer
-
-
-_check_surface = as_surface  # TEMPORARY until widgets/sgd.py uses as_surface
