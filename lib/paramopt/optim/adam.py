@@ -92,23 +92,13 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """AdamW (as ``torch.optim.AdamW``): Adam with decoupled weight decay.
 
-    input: γ (lr), β1, β2 (betas), ε (eps), λ (weight_decay, default 1e-2), amsgrad,
-           maximize
-    for t = 1, 2, ...
-        g_t ← -∇f(θ_{t-1}) if maximize else ∇f(θ_{t-1})
+    input: as :class:`Adam`, with λ (weight_decay) defaulting to 1e-2
+    for t = 1, 2, ...: :class:`Adam`'s algorithm, with its weight decay line
+        if λ ≠ 0:  g_t ← g_t + λ θ_{t-1}              (Adam: L2, goes through m and v)
+    replaced by
         θ_{t-1} ← θ_{t-1} (1 - γ λ)                   (AdamW: decay θ itself, scaled by γ)
-        m_t ← β1 m_{t-1} + (1 - β1) g_t               (m_0 = 0)
-        v_t ← β2 v_{t-1} + (1 - β2) g_t²              (v_0 = 0)
-        m̂_t ← m_t / (1 - β1^t)
-        if amsgrad:
-            v_t^max ← max(v_{t-1}^max, v_t)           (max of the raw v; v_0^max = 0)
-            v̂_t ← v_t^max / (1 - β2^t)
-        else:
-            v̂_t ← v_t / (1 - β2^t)
-        θ_t ← θ_{t-1} - γ m̂_t / (√v̂_t + ε)            (ε outside the square root)
 
-    The only difference from :class:`Adam` is the weight decay line: λθ never enters
-    g_t, so it is neither averaged into m_t nor divided by √v̂_t.
+    So λθ never enters g_t: it is neither averaged into m_t nor divided by √v̂_t.
     """
 
     decoupled_weight_decay = True
