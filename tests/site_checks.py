@@ -87,6 +87,7 @@ class PageReport:
     wide_math: list = field(default_factory=list)  # wide equations cut off, or no cue
     small_controls: list = field(default_factory=list)
     icons_not_drawn: list = field(default_factory=list)
+    cjk_without_lang: list = field(default_factory=list)  # Chinese/Japanese text, no lang
     bytes_loaded: int = 0  # uncompressed
     bytes_transferred: int = 0  # gzip-compressed, what the budget limits
     math_count: int = 0
@@ -111,6 +112,7 @@ class PageReport:
             "wide equations": self.wide_math,
             f"controls smaller than {MIN_TARGET}x{MIN_TARGET} px": self.small_controls,
             "icons not drawn": self.icons_not_drawn,
+            "Chinese or Japanese text without a lang attribute": self.cjk_without_lang,
         }
         if self.bytes_transferred > budget:
             found["page weight"] = [
@@ -154,6 +156,7 @@ def audit(chromium, url, origin):
         "els => els.map(e => e.getAttribute('data-mjx-error') || e.textContent)",
     )
     report.mathjax_errors += _literal_backslashes(page)
+    report.cjk_without_lang = page.evaluate(CJK_WITHOUT_LANG)
     unrendered = page.locator(".math:not(:has(mjx-container))").count()
     if unrendered:
         report.mathjax_errors.append(f"{unrendered} math element(s) never typeset")
@@ -346,6 +349,22 @@ LITERAL_BACKSLASHES = """() => {
   for (const item of MathJax.startup.document.math) {
     const mml = MathJax.startup.toMML(item.root);  // an merror is reported already
     if (mml.includes("\\\\") && !mml.includes("<merror")) found.push(item.math);
+  }
+  return found;
+}"""
+
+
+# Chinese and Japanese share characters: without lang="zh-…"/"ja" a browser draws Chinese
+# with a Japanese font (or the reverse) and a screen reader reads it with an English voice.
+CJK_WITHOUT_LANG = """() => {
+  const cjk = /[\\u3040-\\u30ff\\u3400-\\u9fff\\uff00-\\uffef]/;
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!cjk.test(node.data) || node.parentElement.closest("script, style")) continue;
+    const tagged = node.parentElement.closest("[lang]");
+    const lang = tagged ? tagged.getAttribute("lang") : "";
+    if (!/^(zh|ja)/i.test(lang)) found.push(node.data.trim().slice(0, 40));
   }
   return found;
 }"""

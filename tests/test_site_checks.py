@@ -37,6 +37,7 @@ BROKEN = r"""<!doctype html><html><head><meta charset="utf-8">
 <script defer src="vendor/mathjax/tex-chtml.js"></script></head><body>
 <p class="math">\[\begin{aligned} a &= b \tag{1} \end{aligned}\]</p>
 <p>\(\text{running\_mean}\) and \(\text{running mean}_t\)</p>
+<p>dying ReLU: 神经元死亡, <span lang="ja">死んだ ReLU</span></p>
 <img src="missing.png" alt="a figure that does not exist">
 <button><i class="fa-solid fa-bars"></i></button>
 <p><code>an_identifier_far_too_long_to_fit_on_a_phone_and_with_nowhere_to_break</code></p>
@@ -72,6 +73,10 @@ def test_mathjax_error_is_caught(broken_report):
 def test_backslash_drawn_as_text_is_caught(broken_report):
     drawn = [e for e in broken_report.mathjax_errors if "backslash" in e]
     assert len(drawn) == 1 and "running" in drawn[0]  # `\text{running mean}_t` is fine
+
+
+def test_chinese_or_japanese_text_without_lang_is_caught(broken_report):
+    assert broken_report.cjk_without_lang == ["dying ReLU: 神经元死亡,"]
 
 
 def test_broken_image_is_caught(broken_report):
