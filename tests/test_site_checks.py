@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from paramopt.widgets import Choice, Explorer, Slider
 from site_checks import audit, browser, serve
@@ -44,6 +45,7 @@ BROKEN = r"""<!doctype html><html><head><meta charset="utf-8">
 <div style="width: 200px; overflow: hidden">\[ CUT = 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 \]</div>
 <div style="width: 200px; overflow-x: auto">\[ BARE = 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 \]</div>
 <script>callingSomethingThatDoesNotExist();</script>
+<div class="bd-article"><div class="cell_output"><img src="plain.png" alt="a figure"></div></div>
 EXPLORER
 </body></html>"""
 
@@ -54,6 +56,7 @@ def broken_report(tmp_path_factory):
     shutil.copytree(MATHJAX, folder / "vendor" / "mathjax")
     page = BROKEN.replace("EXPLORER", dead_explorer().static_html())
     (folder / "broken.html").write_text(page)
+    Image.new("RGB", (40, 20), "white").save(folder / "plain.png")  # no text-size record
     with serve(folder) as origin, browser() as chromium:
         return audit(chromium, f"{origin}/broken.html", origin)
 
@@ -122,6 +125,14 @@ def test_small_controls_are_caught(broken_report):
     # without the site's stylesheet a range input is 16 px tall, a select about 20 px
     small = broken_report.small_controls
     assert [s.split(":")[0] for s in small] == ["size", "colour"]
+
+
+def test_small_figure_text_is_caught(broken_report):
+    # the explorer's frame: 10 pt text in a figure of 40 dpi is 5.6 px, and no Enlarge button
+    assert broken_report.small_figure_text == [
+        "plain.png: no text-size record (draw it with paramopt.widgets.figures)",
+        "an inline PNG: text 5.6 px, and no Enlarge button",
+    ]
 
 
 def test_icon_not_drawn_is_caught(broken_report):

@@ -42,3 +42,67 @@
   if (document.readyState === "complete") start();
   else window.addEventListener("load", start);
 })();
+
+// A figure squeezed into a narrow column (a phone, 390 px) has text too small to read.
+// Each figure that is shown at less than ZOOM_WHEN of its natural size gets an "Enlarge"
+// button; it opens the figure at its natural size (every figure's text is then at least
+// 9 CSS px, which the browser checks prove) in a dialog that scrolls both ways and closes
+// with its button, Escape or a click outside. An explorer's button shows its current frame.
+(function () {
+  const ZOOM_WHEN = 0.8;
+  const FIGURES = ".bd-article .cell_output img, .bd-article img.po-frame";
+  const natural = (img) =>
+    parseFloat(img.style.width) || Number(img.getAttribute("width")) || img.naturalWidth;
+  let dialog, zoomed;
+  const open = (img) => {
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.className = "po-zoom";
+      dialog.setAttribute("aria-label", "Enlarged figure");
+      const close = document.createElement("button");
+      close.type = "button";
+      close.className = "po-zoom-close";
+      close.textContent = "Close";
+      close.addEventListener("click", () => dialog.close());
+      const box = document.createElement("div");
+      box.className = "po-zoom-box";
+      zoomed = document.createElement("img");
+      box.append(zoomed);
+      dialog.append(close, box);
+      dialog.addEventListener("click", (e) => e.target === dialog && dialog.close());
+      document.body.append(dialog);
+    }
+    zoomed.src = img.currentSrc || img.src;
+    zoomed.alt = img.alt;
+    zoomed.style.width = `${natural(img)}px`;
+    dialog.showModal();
+  };
+  const start = () => {
+    document.querySelectorAll(FIGURES).forEach((img, n) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "po-enlarge";
+      button.id = img.dataset.poEnlarge = `po-enlarge-${n}`;
+      button.hidden = true;
+      button.innerHTML = '<i class="fa-solid fa-expand" aria-hidden="true"></i> Enlarge';
+      button.setAttribute("aria-label", "Enlarge the figure");
+      button.addEventListener("click", () => open(img));
+      // Sphinx links a figure shown smaller than its size to the PNG itself: a tap on it
+      // opens the dialog instead, while the figure is squeezed.
+      const link = img.closest("a.image-reference");
+      (link || img).after(button);
+      (link || img).addEventListener("click", (event) => {
+        if (button.hidden) return;
+        event.preventDefault();
+        open(img);
+      });
+      const fit = () => {
+        button.hidden = img.getBoundingClientRect().width >= ZOOM_WHEN * natural(img);
+      };
+      new ResizeObserver(fit).observe(img);
+      fit();
+    });
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -9,7 +9,7 @@ An :class:`Explorer` joins three small things:
   (alt text on the website, caption in both views).
 
 Each receives, by keyword, only the controls its signature names. This package holds
-views only: the framework (``explorer``, ``controls``, ``playground``) and one module
+views only: the framework (``explorer``, ``controls``, ``playground``, ``figures``) and one module
 per chapter, named after it, with that chapter's explorers and figures.
 
 Displayed in a notebook, an Explorer's MIME bundle carries both views:

@@ -4,13 +4,13 @@ import base64
 import hashlib
 import html
 import inspect
-import io
 import itertools
 import json
 from dataclasses import dataclass
 from importlib import resources
 
 from paramopt.validation import Diverged
+from paramopt.widgets import figures
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MAX_FRAMES = 200  # keeps a chapter page within its 3 MB budget
@@ -37,7 +37,8 @@ class Explorer:
     controls : keyword arguments ``name=Slider(...)`` or ``name=Choice(...)``.
         Each callable receives, by keyword, the controls its signature names (all of
         them if it takes ``**values``): ``draw(fig, result)`` needs no control at all.
-    figsize, dpi : the frame size in inches and dots per inch.
+    figsize, dpi : the frame size in inches and CSS pixels per inch; the PNG has
+        :data:`figures.SCALE` times the pixels, to stay sharp on 2× screens.
     colors : palette size of the PNG frames (fewer colours, lighter page).
     """
 
@@ -85,13 +86,7 @@ class Explorer:
         return self._figure
 
     def _png(self, fig):
-        from PIL import Image
-
-        fig.canvas.draw()
-        rgb = Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba())
-        buffer = io.BytesIO()
-        rgb.convert("RGB").quantize(self.colors).save(buffer, "PNG")
-        return buffer.getvalue()
+        return figures.png(fig, colors=self.colors)
 
     # -- the static view ------------------------------------------------------------
     def static_html(self):
@@ -124,7 +119,8 @@ class Explorer:
             f'<div class="po-explorer" id="{uid}" data-po-explorer>'
             f'<div class="po-controls">{controls}</div>'
             f'<img class="po-frame" src="{frames[order[first]]}" '
-            f'alt="{html.escape(texts[first])}" width="{round(self.figsize[0] * self.dpi)}">'
+            f'alt="{html.escape(texts[first])}" width="{round(self.figsize[0] * self.dpi)}" '
+            f'height="{round(self.figsize[1] * self.dpi)}">'
             f'<p class="po-caption" aria-live="polite">{html.escape(texts[first])}</p>'
             f'<script type="application/json" class="po-spec">{payload}</script>'
             f"<script>{_SCRIPT}</script></div>"
