@@ -89,3 +89,35 @@ def test_every_label_of_the_step_count_heat_map_is_readable():
 def test_bad_colours_and_counts_are_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# -- numbers as a reader reads them
+
+
+@pytest.mark.parametrize(
+    "value, digits, text",
+    [
+        (3.16227e-4, 3, "3.16 × 10⁻⁴"),
+        (6.6e-11, 2, "6.6 × 10⁻¹¹"),
+        (1e-5, 1, "10⁻⁵"),  # a mantissa of 1 is left out
+        (2.0e16, 2, "2.0 × 10¹⁶"),
+        (-3e-5, 2, "-3.0 × 10⁻⁵"),
+        (0.0014, 2, "0.0014"),  # from 0.001 up: positional
+        (9.96e-4, 2, "0.0010"),  # rounds up into the positional range
+        (31.62, 3, "31.6"),
+        (3162.3, 3, "3162"),
+        (12500.0, 3, "12,500"),
+        (np.int64(65), 2, "65"),  # integers keep every digit
+        (np.float64(0.0), 3, "0"),
+    ],
+)
+def test_number_is_written_as_people_write_it(value, digits, text):
+    assert style.number(value, digits) == text
+    assert "e" not in style.number(value, digits)
+
+
+def test_readable_shows_no_numpy_repr(capsys):
+    value = (np.float64(6.6e-11), np.array([0.31153, 0.6]), {0.9: np.int64(12)}, np.True_)
+    assert style.readable(value) == "(6.6 × 10⁻¹¹, [0.312, 0.6], {0.9: 12}, True)"
+    style.show(gap=np.float64(0.5), steps=467)
+    assert capsys.readouterr().out == "gap   = 0.5\nsteps = 467\n"

@@ -3,7 +3,14 @@
 Each series also differs by marker or line style, so no figure relies on colour alone.
 Text drawn on a coloured cell takes :func:`label_color`: black or white, whichever meets
 WCAG's contrast on that colour.
+
+Numbers have a look too. :func:`number` writes a value as people write it — 0.0032, 31.6,
+3.2 × 10⁻⁴ — never as Python's 3.2e-04; a chapter glues ``number(x)`` into its prose.
+:func:`show` prints a cell's results with their names, in the same form, never as numpy's
+``np.float64(0.000316…)``.
 """
+
+import math
 
 import numpy as np
 
@@ -112,3 +119,66 @@ def _check_color(name, color):
     if len(rgba) == 4 and rgba[3] != 1:
         raise ValueError(f"{name} must be opaque (alpha 1), got {color!r}")
     return rgba[:3]
+
+
+# -- numbers as a reader reads them --------------------------------------------------------
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def number(value, digits=2, trim=False):
+    """``value`` to ``digits`` significant digits, written as people write numbers.
+
+    From 0.001 up to a million the digits are positional (0.0032, 31.6, 3162, 12,500);
+    outside that range, a power of ten: 3.2 × 10⁻⁴, 10⁻⁵ (a mantissa of exactly 1 is
+    left out), 2.0 × 10¹⁶. Never Python's e-notation (3.2e-04). Integers keep every digit.
+    ``trim`` drops trailing zeros after the decimal point (1.50 → 1.5, 10.0 → 10).
+    """
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | np.integer):
+        value = int(value)
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    value = float(value)
+    if not math.isfinite(value) or value == 0:
+        return {math.inf: "∞", -math.inf: "-∞"}.get(value, "0" if value == 0 else "nan")
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    exponent = int(exponent)
+    if -3 <= exponent < 6:
+        decimals = max(digits - 1 - exponent, 0)
+        text = f"{value:,.{decimals}f}" if abs(value) >= 10_000 else f"{value:.{decimals}f}"
+        return text.rstrip("0").rstrip(".") if trim and "." in text else text
+    if trim and "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    power = "10" + str(exponent).translate(SUPERSCRIPT)
+    if mantissa.lstrip("-") == "1":
+        return mantissa.replace("1", "") + power
+    return f"{mantissa} × {power}"
+
+
+def readable(value, digits=3):
+    """``value`` — a number, an array, or a tuple, list or dict of them — as :func:`number`
+    writes each number, without numpy's reprs: ``(3.2 × 10⁻⁴, [0.312, 0.628], True)``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        items = (f"{readable(k, digits)}: {readable(v, digits)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(readable(v, digits) for v in value) + ")"
+    if isinstance(value, list | np.ndarray):
+        return "[" + ", ".join(readable(v, digits) for v in value) + "]"
+    if isinstance(value, bool | np.bool_ | int | np.integer | float | np.floating):
+        return number(value, digits, trim=True)
+    return str(value)
+
+
+def show(digits=3, /, **values):
+    """Print each named value on its own line, as :func:`readable` writes it.
+
+    ``show(gap=gap, steps=steps)`` prints ``gap = 6.6 × 10⁻¹¹`` and ``steps = 467``:
+    a cell's results as a reader reads them, each with its name.
+    """
+    width = max(map(len, values), default=0)
+    for name, value in values.items():
+        print(f"{name:<{width}} = {readable(value, digits)}")
