@@ -455,7 +455,36 @@ def _exercise_explorers(page):
             name = control.get_attribute("data-control")
             if not _control_changes_figure(control, image):
                 dead.append(f"explorer {e} control {name!r}")
+            elif not _next_frame_is_prompt(control, image):
+                dead.append(
+                    f"explorer {e} control {name!r}: the next frame took more than"
+                    " 2 animation frames (not fetched ahead)"
+                )
     return explorers.count(), dead
+
+
+# A reader who reaches for a slider (focus) and moves it one step sees the new frame within
+# 2 animation frames: the static view fetched the frames one step away ahead of time.
+NEXT_FRAME = """async el => {
+  const img = el.closest("[data-po-explorer]").querySelector("img.po-frame");
+  const before = img.getAttribute("src"), original = el.value;
+  el.value = String(Number(el.value) + (Number(el.value) < Number(el.max) ? 1 : -1));
+  el.dispatchEvent(new Event("input"));
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const shown = img.complete && img.naturalWidth > 0;
+  const changed = img.getAttribute("src") !== before;
+  el.value = original;
+  el.dispatchEvent(new Event("input"));
+  return shown || !changed;
+}"""
+
+
+def _next_frame_is_prompt(control, image):
+    if control.evaluate("el => el.type") != "range":
+        return True
+    control.focus()
+    control.page.wait_for_load_state("networkidle")
+    return control.evaluate(NEXT_FRAME)
 
 
 def _control_changes_figure(control, image):
