@@ -9,7 +9,7 @@
     const img = root.querySelector("img.po-frame");
     const caption = root.querySelector(".po-caption");
     const inputs = spec.names.map((n) => root.querySelector(`[data-control="${n}"]`));
-    const fetched = new Set();
+    const fetched = new Map(); // src -> Image: kept, so the browser keeps it decoded
     const state = (positions) => positions.reduce((k, p, i) => k * spec.sizes[i] + p, 0);
     const fetchAround = () => {
       const here = inputs.map((el) => Number(el.value));
@@ -18,8 +18,9 @@
           if (inputs[i].type === "range" && Math.abs(q - p) !== 1) continue;
           const src = spec.frames[spec.order[state(here.map((v, j) => (j === i ? q : v)))]];
           if (fetched.has(src) || src.startsWith("data:")) continue;
-          fetched.add(src);
-          new Image().src = src;
+          const ahead = new Image();
+          ahead.src = src;
+          fetched.set(src, ahead);
         }
       });
     };
