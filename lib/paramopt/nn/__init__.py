@@ -2,9 +2,10 @@
 
 Batch-first arrays ``(batch, features)``; names, defaults and results follow
 ``torch.nn``. See ``paramopt.nn.module`` for the conventions every module shares.
+``paramopt.nn.utils`` clips gradients (``clip_grad_norm_``, ``clip_grad_value_``).
 """
 
-from paramopt.nn import init
+from paramopt.nn import init, utils
 from paramopt.nn.activations import LeakyReLU, ReLU, Sigmoid, Tanh, sigmoid
 from paramopt.nn.batchnorm import BatchNorm1d
 from paramopt.nn.linear import Linear
@@ -27,4 +28,5 @@ __all__ = [
     "init",
     "mlp",
     "sigmoid",
+    "utils",
 ]

@@ -8,8 +8,19 @@ Each takes a list of float arrays and updates them in place with ``step(grads)``
 :class:`DecoupledWeightDecay` wraps any of them with decoupled weight decay (SGDW; around
 ``Adam`` it is ``AdamW``). :func:`create` builds any of them, or a named preset
 ("Momentum", "Nesterov", "AMSGrad", "SGDW"), by its name.
+
+:mod:`paramopt.optim.lr_scheduler` holds torch's learning-rate schedulers (StepLR,
+CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau, ...), which write an optimiser's
+``lr`` between steps. Every optimiser and scheduler saves and restores itself with
+``state_dict()`` / ``load_state_dict(state)``, as in torch::
+
+    sched = paramopt.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100)
+    for t in range(100):
+        opt.step(grads)
+        sched.step()
 """
 
+from paramopt.optim import lr_scheduler
 from paramopt.optim.adagrad import Adagrad
 from paramopt.optim.adam import Adam, AdamW
 from paramopt.optim.decoupled import DecoupledWeightDecay
@@ -29,4 +40,5 @@ __all__ = [
     "CLASSES",
     "PRESETS",
     "create",
+    "lr_scheduler",
 ]

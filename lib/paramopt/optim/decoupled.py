@@ -5,10 +5,24 @@ decoupled decay for every other optimiser too. For plain SGD it is the same upda
 L2 decay (torch's ``weight_decay``); with momentum or an adaptive method it is not.
 """
 
-from paramopt.optim.optimizer import Optimizer
+from paramopt.optim.optimizer import Optimizer, check_state_dict
 from paramopt.validation import check_real
 
 __all__ = ["DecoupledWeightDecay"]
+
+
+def _forwarded(name, doc):
+    """A property that reads and writes the wrapped optimiser's attribute ``name``."""
+
+    def get(self):
+        return getattr(self.optimizer, name)  # AttributeError if it has none: hasattr is False
+
+    def set_(self, value):
+        if name != "initial_lr" and not hasattr(self.optimizer, name):
+            raise AttributeError(f"{type(self.optimizer).__name__} has no {name}")
+        setattr(self.optimizer, name, value)
+
+    return property(get, set_, doc=doc)
 
 
 class DecoupledWeightDecay(Optimizer):
@@ -24,8 +38,10 @@ class DecoupledWeightDecay(Optimizer):
     γ is the wrapped optimiser's ``lr``, read at every step, so a schedule that changes
     ``lr`` scales the decay too, as in torch's AdamW. Around ``SGD`` with momentum this is
     SGDW; around ``Adam`` it performs exactly the operations of ``AdamW(weight_decay=λ)``.
-    ``params``, ``state`` and ``lr`` are the wrapped optimiser's own; each step checks
-    the gradients once, and a rejected step changes nothing.
+    ``params``, ``state``, ``lr``, ``initial_lr`` and (if it has them) ``momentum`` and
+    ``betas`` are the wrapped optimiser's own, so a learning-rate scheduler built on the
+    wrapper sets the rate the step uses; each step checks the gradients once, and a
+    rejected step changes nothing.
     """
 
     def __init__(self, optimizer, weight_decay):
@@ -57,6 +73,25 @@ class DecoupledWeightDecay(Optimizer):
     @lr.setter
     def lr(self, value):
         self.optimizer.lr = value
+
+    initial_lr = _forwarded("initial_lr", "The wrapped optimiser's ``initial_lr``.")
+    momentum = _forwarded("momentum", "The wrapped optimiser's ``momentum`` (if it has one).")
+    betas = _forwarded("betas", "The wrapped optimiser's ``betas`` (if it has them).")
+
+    def state_dict(self):
+        """``{"type": "DecoupledWeightDecay", "weight_decay": λ, "optimizer": its state_dict}``."""
+        return {
+            "type": type(self).__name__,
+            "weight_decay": self.weight_decay,
+            "optimizer": self.optimizer.state_dict(),
+        }
+
+    def load_state_dict(self, state_dict):
+        """Restore λ and the wrapped optimiser; a bad dict raises and changes nothing."""
+        check_state_dict(self, state_dict, {"type", "weight_decay", "optimizer"})
+        weight_decay = check_real("weight_decay", state_dict["weight_decay"], low=0.0)
+        self.optimizer.load_state_dict(state_dict["optimizer"])  # checks all, then writes
+        self.weight_decay = weight_decay
 
     def step(self, grads):
         """Shrink every parameter by (1 − γλ), then take the wrapped optimiser's step."""

@@ -1,10 +1,11 @@
-"""The base class every optimiser shares: parameters, per-parameter state, checked steps."""
+"""The base class every optimiser shares: parameters, per-parameter state, checked steps,
+and checkpoints (:meth:`Optimizer.state_dict`, :meth:`Optimizer.load_state_dict`)."""
 
 import inspect
 
 import numpy as np
 
-from paramopt.validation import check_array
+from paramopt.validation import check_array, check_int, check_real
 
 
 def check_params(params):
@@ -58,12 +59,19 @@ class Optimizer:
     Hyperparameters are plain attributes (``opt.lr = 0.01`` between steps is how a
     learning-rate schedule is applied); the options that decide which state exists
     (``momentum`` > 0, ``centered``, ``amsgrad``) are fixed at construction.
+    ``initial_lr`` is None until a scheduler of :mod:`paramopt.optim.lr_scheduler`
+    records the rate it started from (torch's ``param_group["initial_lr"]``).
+
+    :meth:`state_dict` and :meth:`load_state_dict` save and restore the hyperparameters
+    and the state (not ``params``: save those yourself, as torch saves the model apart).
 
     A subclass checks its hyperparameters in ``__init__``, creates its state arrays in
     ``_init_state`` and performs one update of one parameter in ``_update``, writing
     intermediate results into ``work`` (scratch arrays reused by every step) rather
     than into new temporaries.
     """
+
+    initial_lr = None
 
     def __init__(self, params):
         self.params = check_params(params)
@@ -130,7 +138,117 @@ class Optimizer:
             checked.append(grad)
         return CheckedGrads(checked, self.params)
 
-    def __repr__(self):
+    def hyperparameters(self):
+        """The constructor's arguments after ``params``, by name, with their current values."""
         names = list(inspect.signature(type(self)).parameters)[1:]
-        args = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return {name: getattr(self, name) for name in names}
+
+    def state_dict(self):
+        """A checkpoint of the optimiser, laid out as torch's: plain Python and numpy objects.
+
+        ``{"type": class name, "state": {i: {"step": int, name: array copy, ...}},
+        "param_groups": [{hyperparameters..., "initial_lr": float or None,
+        "params": [0, 1, ...]}]}``. It pickles, and shares no array with the optimiser.
+        """
+        state = {
+            i: {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in s.items()}
+            for i, s in enumerate(self.state)
+        }
+        group = {**self.hyperparameters(), "initial_lr": self.initial_lr}
+        group["params"] = list(range(len(self.params)))
+        return {"type": type(self).__name__, "state": state, "param_groups": [group]}
+
+    def load_state_dict(self, state_dict):
+        """Restore hyperparameters and state from :meth:`state_dict` of a like optimiser.
+
+        Everything is checked first: another optimiser class, another number or shape of
+        parameters, state that this optimiser does not keep (``amsgrad``, ``centered``,
+        ``momentum`` = 0 differ) or an invalid hyperparameter raise a ValueError (TypeError
+        for a wrong type) and change nothing. Arrays are copied into the optimiser's own
+        (cast to their dtype), so the dict and the optimiser never share memory.
+        """
+        check_state_dict(self, state_dict, {"type", "state", "param_groups"})
+        names = {*self.hyperparameters(), "initial_lr", "params"}
+        groups = state_dict["param_groups"]
+        if not isinstance(groups, list) or len(groups) != 1 or not isinstance(groups[0], dict):
+            raise ValueError(
+                f"state_dict['param_groups'] must be a list of one dict, got {groups!r}"
+            )
+        group = groups[0]
+        if set(group) != names:
+            raise ValueError(
+                f"state_dict['param_groups'][0] has keys {sorted(group)}, expected {sorted(names)}"
+            )
+        n = len(self.params)
+        if not isinstance(group["params"], list) or group["params"] != list(range(n)):
+            raise ValueError(
+                f"state_dict is for params {group['params']!r}, this optimiser has {n} params"
+            )
+        hyper = {k: v for k, v in group.items() if k not in ("initial_lr", "params")}
+        try:  # the constructor's own checks, on a stand-in parameter
+            probe = type(self)([np.zeros(1)], **{**hyper, "lr": 0.0})
+            # any finite rate: a scheduler may leave one < 0 (OneCycleLR's last, as torch)
+            lr = check_real("lr", hyper["lr"])
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"state_dict['param_groups'][0]: {error}") from None
+        probe.lr = lr
+        initial_lr = group["initial_lr"]
+        if initial_lr is not None:
+            initial_lr = check_real("initial_lr", initial_lr, low=0.0)
+        states = state_dict["state"]
+        if not isinstance(states, dict) or set(states) != set(range(n)):
+            raise ValueError(f"state_dict['state'] must be a dict keyed 0..{n - 1}")
+        if set(probe.state[0]) != set(self.state[0]):
+            raise ValueError(
+                f"state_dict's hyperparameters keep state {sorted(probe.state[0])}, this "
+                f"optimiser keeps {sorted(self.state[0])}: build it with the same options"
+            )
+        for i, (theta, ours, theirs) in enumerate(
+            zip(self.params, self.state, (states[i] for i in range(n)), strict=True)
+        ):
+            if not isinstance(theirs, dict) or set(theirs) != set(ours):
+                got = sorted(theirs) if isinstance(theirs, dict) else theirs
+                raise ValueError(
+                    f"state_dict['state'][{i}] holds {got}, this optimiser keeps {sorted(ours)}"
+                )
+            check_int(f"state_dict['state'][{i}]['step']", theirs["step"], low=0)
+            for key, value in theirs.items():
+                if key != "step" and not (
+                    isinstance(value, np.ndarray)
+                    and value.dtype.kind == "f"
+                    and value.shape == theta.shape
+                ):
+                    what = value.shape if isinstance(value, np.ndarray) else type(value).__name__
+                    raise ValueError(
+                        f"state_dict['state'][{i}][{key!r}] must be a float array of shape "
+                        f"{theta.shape}, got {what}"
+                    )
+        for name in hyper:
+            setattr(self, name, getattr(probe, name))
+        self.initial_lr = initial_lr
+        for ours, theirs in zip(self.state, (states[i] for i in range(n)), strict=True):
+            for key, value in theirs.items():
+                if key == "step":
+                    ours["step"] = int(value)
+                else:
+                    np.copyto(ours[key], value, casting="same_kind")
+
+    def __repr__(self):
+        args = ", ".join(f"{name}={value!r}" for name, value in self.hyperparameters().items())
         return f"{type(self).__name__}({len(self.params)} params, {args})"
+
+
+def check_state_dict(owner, state_dict, keys):
+    """Check that ``state_dict`` is a dict with exactly ``keys``, saved by ``owner``'s class."""
+    name = type(owner).__name__
+    if not isinstance(state_dict, dict):
+        raise TypeError(f"state_dict must be a dict from {name}.state_dict(), got {state_dict!r}")
+    if state_dict.get("type") != name:
+        raise ValueError(
+            f"state_dict is for a {state_dict.get('type')!r}, not a {name!r}: load it into the "
+            "kind of object that saved it"
+        )
+    if set(state_dict) != set(keys):
+        raise ValueError(
+            f"state_dict for {name} must have keys {sorted(keys)}, got {sorted(state_dict)}"
+        )
