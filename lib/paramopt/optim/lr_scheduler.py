@@ -76,6 +76,17 @@ __all__ = [
 _WRITTEN = ("lr", "initial_lr", "momentum", "betas")
 
 
+def check_last_epoch(last_epoch, optimizer):
+    """``last_epoch`` as an int ≥ -1; resuming (≠ -1) needs the optimiser's initial_lr."""
+    last_epoch = check_int("last_epoch", last_epoch, low=-1)
+    if last_epoch != -1 and optimizer.initial_lr is None:
+        raise ValueError(
+            f"last_epoch={last_epoch} resumes a schedule, but the optimiser has no "
+            "initial_lr (load its state_dict first, or use last_epoch=-1)"
+        )
+    return last_epoch
+
+
 def check_optimizer(optimizer):
     """Return ``optimizer`` after checking it is a paramopt optimiser (TypeError if not)."""
     if not isinstance(optimizer, Optimizer):
@@ -186,12 +197,7 @@ class LRScheduler:
 
     def __init__(self, optimizer, last_epoch=-1):
         check_optimizer(optimizer)
-        last_epoch = check_int("last_epoch", last_epoch, low=-1)
-        if last_epoch != -1 and optimizer.initial_lr is None:
-            raise ValueError(
-                f"last_epoch={last_epoch} resumes a schedule, but the optimiser has no "
-                "initial_lr (load its state_dict first, or use last_epoch=-1)"
-            )
+        last_epoch = check_last_epoch(last_epoch, optimizer)
         with _Unchanged(optimizer):
             if optimizer.initial_lr is None:
                 optimizer.initial_lr = optimizer.lr
@@ -284,11 +290,14 @@ class LRScheduler:
         As in torch, the optimiser's ``lr`` is not part of it: load the optimiser's own
         ``state_dict`` too.
         """
-        current = self.state_dict()
+        self._check(state_dict, self.state_dict())
+        self._load(state_dict)
+
+    def _check(self, state_dict, current):
+        """Check ``state_dict`` entry by entry against ``current``, what this saves now."""
         check_state_dict(self, state_dict, set(current))
         for key, value in state_dict.items():
             check_like(f"state_dict[{key!r}]", value, current[key], self._CHOICES.get(key))
-        self._load(state_dict)
 
     def _load(self, state_dict):
         for key in ("last_epoch", "_step_count"):
@@ -388,10 +397,7 @@ class _LambdaState(LRScheduler):
                     f"object, but this scheduler's lr_lambda is {fn!r}"
                 )
         rest = {k: v for k, v in state_dict.items() if k != "lr_lambdas"}
-        current = super().state_dict()
-        check_state_dict(self, rest, set(current))
-        for key, value in rest.items():
-            check_like(f"state_dict[{key!r}]", value, current[key])
+        self._check(rest, super().state_dict())
         self._load(rest)
         for fn, attrs in zip(self.lr_lambdas, saved, strict=True):
             if attrs is not None:
@@ -714,10 +720,7 @@ class _Composite(LRScheduler):
                 f"state_dicts, got {saved!r}"
             )
         rest = {k: v for k, v in state_dict.items() if k != "_schedulers"}
-        current = super().state_dict()
-        check_state_dict(self, rest, set(current))
-        for key, value in rest.items():
-            check_like(f"state_dict[{key!r}]", value, current[key])
+        self._check(rest, super().state_dict())
         with _Unchanged(self.optimizer, self._schedulers):  # all of them, or none
             for scheduler, state in zip(self._schedulers, saved, strict=True):
                 scheduler.load_state_dict(state)
@@ -1059,10 +1062,7 @@ class CyclicLR(LRScheduler):
                 f"but this scheduler's scale_fn is {fn!r}"
             )
         rest = {k: v for k, v in state_dict.items() if k != "_scale_fn_custom"}
-        current = super().state_dict()
-        check_state_dict(self, rest, set(current))
-        for key, value in rest.items():
-            check_like(f"state_dict[{key!r}]", value, current[key], self._CHOICES.get(key))
+        self._check(rest, super().state_dict())
         self._load(rest)
         if saved is not None:
             fn.__dict__.update(copy.deepcopy(saved))
@@ -1227,12 +1227,7 @@ class OneCycleLR(LRScheduler):
             self.group = {"max_momentum": max_m, "base_momentum": base_m}
         else:
             self.group = {}
-        last_epoch = check_int("last_epoch", last_epoch, low=-1)
-        if last_epoch != -1 and optimizer.initial_lr is None:
-            raise ValueError(
-                f"last_epoch={last_epoch} resumes a schedule, but the optimiser has no "
-                "initial_lr (load its state_dict first, or use last_epoch=-1)"
-            )
+        last_epoch = check_last_epoch(last_epoch, optimizer)
         with _Unchanged(optimizer):
             if last_epoch == -1:
                 optimizer.initial_lr = max_lr / div_factor
