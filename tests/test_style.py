@@ -89,3 +89,12 @@ def test_every_label_of_the_step_count_heat_map_is_readable():
 def test_bad_colours_and_counts_are_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    ("x", "digits", "text"),
+    [(1e6, 3, "10⁶"), (1.46e6, 3, "1.46×10⁶"), (2e-5, 3, "2×10⁻⁵"), (-3e7, 3, "−3×10⁷"),
+     (0.3, 3, "0.3"), (-0.0123, 3, "−0.0123"), (398, 2, "400"), (5300, 2, "5300"), (0, 3, "0")],
+)  # fmt: skip
+def test_format_number_writes_powers_of_ten_as_a_reader_reads_them(x, digits, text):
+    assert style.format_number(x, digits) == text

@@ -112,3 +112,29 @@ def _check_color(name, color):
     if len(rgba) == 4 and rgba[3] != 1:
         raise ValueError(f"{name} must be opaque (alpha 1), got {color!r}")
     return rgba[:3]
+
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def format_number(x, digits=3):
+    """A number as a reader reads it: ``digits`` significant digits, a true minus sign,
+    powers of ten as superscripts, never ``1e+06``.
+
+    >>> format_number(1e6), format_number(1.46e6), format_number(0.3), format_number(2e-5)
+    ('10⁶', '1.46×10⁶', '0.3', '2×10⁻⁵')
+    >>> format_number(398, 2), format_number(-0.0123), format_number(5300, 2)
+    ('400', '−0.0123', '5300')
+    """
+    x = float(x)
+    if x == 0 or not np.isfinite(x):
+        return f"{x:g}".replace("-", "−")
+    if 1e-3 <= abs(x) < 1e4:  # positional, rounded to ``digits`` significant digits
+        text = np.format_float_positional(x, precision=digits, fractional=False, trim="-")
+        return text.replace("-", "−")
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    power = "10" + str(int(exponent)).translate(SUPERSCRIPT)
+    if mantissa in ("1", "-1"):
+        return ("−" if mantissa == "-1" else "") + power
+    return f"{mantissa.replace('-', '−')}×{power}"

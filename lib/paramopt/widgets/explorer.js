@@ -11,7 +11,9 @@
       inputs.forEach((el, i) => {
         k = k * spec.sizes[i] + Number(el.value);
         if (el.type === "range") {
-          const text = spec.labels[i][Number(el.value)];
+          const by = spec.labelsBy && spec.labelsBy[i]; // labels that follow another control
+          const labels = by ? by[1][Number(inputs[by[0]].value)] : spec.labels[i];
+          const text = labels[Number(el.value)];
           el.setAttribute("aria-valuetext", text);
           el.nextElementSibling.textContent = text;
         }
