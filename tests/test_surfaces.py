@@ -152,7 +152,8 @@ def test_gradient_descent_above_two_over_kappa_diverges_at_a_known_step():
     with pytest.raises(po.Diverged) as caught:
         surfaces.run(surfaces.Quadratic(kappa=10.0), "sgd", [0.0, 1.0], 500, lr=0.22)
     assert caught.value.step == 76
-    assert "step 76" in str(caught.value)
+    assert str(caught.value) == "diverged at step 76: |θ| passed 10⁶"
+    assert caught.value.reason == "|θ| passed 10⁶" and caught.value.what == "θ"
     assert caught.value.trajectory.theta.shape == (76, 2)
     assert np.all(np.isfinite(caught.value.trajectory.loss))
 

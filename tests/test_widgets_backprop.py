@@ -1,7 +1,10 @@
 """Chapter 1's explorer: a 2–2–1 network's forward and backward pass, step by step."""
 
+import itertools
+
 import numpy as np
 import pytest
+from conftest import assert_readable, live_matches_full_drawing
 
 from paramopt.backprop import network_pass
 from paramopt.widgets.backprop import STAGES, describe_pass, network_explorer
@@ -34,3 +37,17 @@ def test_the_step_slider_names_the_steps():
     stage = network_explorer().controls["stage"]
     assert stage.values == list(range(len(STAGES)))
     assert stage.labels == [label for label, _ in STAGES]
+
+
+def every_setting(explorer):
+    names = list(explorer.controls)
+    grid = itertools.product(*(c.values for c in explorer.controls.values()))
+    return [dict(zip(names, combo, strict=True)) for combo in grid]
+
+
+def test_live_frames_equal_full_drawings_and_every_frame_is_readable():
+    explorer = network_explorer()
+    settings = every_setting(explorer)
+    assert live_matches_full_drawing(explorer, settings + settings[::-1]) >= 60
+    for values in settings[:: max(1, len(settings) // 8)]:
+        assert_readable(explorer, values)

@@ -1,8 +1,12 @@
 """Chapter 8's explorer: every run of the learning-rate search, seed by seed."""
 
+import itertools
+import json
+import re
+
 import numpy as np
 import pytest
-from conftest import TWO
+from conftest import TWO, assert_readable, live_matches_full_drawing
 
 import paramopt as po
 from paramopt.widgets.digits import describe_runs, digits_explorer
@@ -36,3 +40,32 @@ def test_the_description_gives_mean_and_range(search):
     losses = [h.train_loss[-1] for h in runs]
     assert f"training loss is {np.mean(losses):.3f} on average ({min(losses):.3f} to" in text
     assert text.endswith("%).")
+
+
+def every_setting(explorer):
+    names = list(explorer.controls)
+    grid = itertools.product(*(c.values for c in explorer.controls.values()))
+    return [dict(zip(names, combo, strict=True)) for combo in grid]
+
+
+def test_live_frames_equal_full_drawings_and_every_frame_is_readable(search):
+    explorer = digits_explorer(search)
+    settings = every_setting(explorer)
+    assert live_matches_full_drawing(explorer, settings + settings[::-1]) >= 8
+    for values in settings[:: max(1, len(settings) // 4)]:
+        assert_readable(explorer, values)
+
+
+def test_the_slider_shows_and_announces_the_rate_of_the_chosen_optimiser(search):
+    explorer = digits_explorer(search)
+    slider = explorer.controls["position"]
+    assert slider.label == "learning rate"
+    html = explorer.static_html()
+    assert 'aria-valuetext="0.01"' in html and ">0.01</output>" in html  # Adam, position 2
+    spec = json.loads(re.search(r'class="po-spec">(.*?)</script>', html).group(1))
+    assert spec["labelsBy"][1] == [0, [["0.03", "0.3"], ["0.001", "0.01"]]]  # SGD, Adam
+    view = explorer.live()
+    optimizer, position = view.children[0].children
+    assert position.label == "0.01"
+    optimizer.value = "SGD"
+    assert position.label == "0.3" and "SGD with learning rate 0.3" in view.children[2].value

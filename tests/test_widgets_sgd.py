@@ -1,6 +1,9 @@
 """Chapter 3's explorer: the loss curves of a batch size × learning rate sweep."""
 
+import itertools
+
 import pytest
+from conftest import assert_readable, live_matches_full_drawing
 
 import paramopt as po
 from paramopt.minibatch import batch_sweep
@@ -27,7 +30,10 @@ def test_explorer_frames_follow_the_controls(sweep):
     # softmax regression has bounded gradients, so blow-ups are rare: plant one
     blown = sgd_explorer({**sweep, (10, 10.0): po.Diverged(7, "loss")})
     frame = blown.frame(batch_size=10, lr=10.0)
-    assert frame.diverged_at == 7 and frame.text.startswith("diverged at step 7")
+    assert frame.diverged_at == 7
+    assert frame.text == (
+        "With batch size 10, learning rate 10, the run diverged at step 7: loss is not finite."
+    )
 
 
 def test_explorer_needs_a_full_grid(sweep):
@@ -41,3 +47,17 @@ def test_description_states_the_numbers(sweep):
     text = describe_curves(history, 1.0, reference)
     assert f"{history.train_loss[-1]:.3g}" in text and f"{reference.train_loss[-1]:.3g}" in text
     assert f"after 3 epochs ({history.steps} steps)" in text and "differ by" in text
+
+
+def every_setting(explorer):
+    names = list(explorer.controls)
+    grid = itertools.product(*(c.values for c in explorer.controls.values()))
+    return [dict(zip(names, combo, strict=True)) for combo in grid]
+
+
+def test_live_frames_equal_full_drawings_and_every_frame_is_readable(sweep):
+    explorer = sgd_explorer(sweep)
+    settings = every_setting(explorer)
+    assert live_matches_full_drawing(explorer, settings + settings[::-1]) >= 9
+    for values in settings[:: max(1, len(settings) // 4)]:
+        assert_readable(explorer, values)

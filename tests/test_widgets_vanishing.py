@@ -1,8 +1,12 @@
 """Chapter 2's explorer: per-layer gradient norms for depth × activation × init × BatchNorm."""
 
+import itertools
+
 import numpy as np
+from conftest import assert_readable, live_matches_full_drawing
 
 from paramopt.diagnostics import gradient_profile
+from paramopt.style import number
 from paramopt.widgets.vanishing import depth_explorer, describe_profile
 
 
@@ -21,7 +25,9 @@ def test_explorer_grid_and_controls():
 def test_explorer_frame_says_diverged_instead_of_failing():
     explorer = depth_explorer(std=1e8)
     frame = explorer.frame(depth=50, activation="relu", init="normal", batchnorm=False)
-    assert frame.text.startswith("diverged at step") and frame.diverged_at > 0
+    assert frame.diverged_at > 0
+    assert frame.text.startswith("With depth 50, activation relu, init normal, BatchNorm off, ")
+    assert f"the run diverged at step {frame.diverged_at}: " in frame.text
 
 
 def test_description_states_the_numbers():
@@ -29,5 +35,21 @@ def test_description_states_the_numbers():
     text = describe_profile(profile)
     assert "each of the 5 layers of a relu network with he initialisation, with BatchNorm" in text
     norms = profile["norms"]
-    assert f"{norms[0]:.1e} at the first layer, {norms[-1]:.1e} at the last" in text
-    assert f"{profile['ratio']:.1e}" in text
+    first, last = number(norms[0], 2, trim=True), number(norms[-1], 2)
+    assert f"{first} at the first layer, {last} at the last" in text
+    assert f"a ratio of {number(profile['ratio'], 2, trim=True)}." in text
+    assert "e+" not in text and "e-" not in text  # 10⁴, not 1e+04
+
+
+def every_setting(explorer):
+    names = list(explorer.controls)
+    grid = itertools.product(*(c.values for c in explorer.controls.values()))
+    return [dict(zip(names, combo, strict=True)) for combo in grid]
+
+
+def test_live_frames_equal_full_drawings_and_every_frame_is_readable():
+    explorer = depth_explorer()
+    settings = every_setting(explorer)
+    assert live_matches_full_drawing(explorer, settings + settings[::-1]) >= 40
+    for values in settings[:: max(1, len(settings) // 6)]:
+        assert_readable(explorer, values)

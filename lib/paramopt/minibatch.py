@@ -18,6 +18,7 @@ import functools
 import numpy as np
 
 from paramopt import nn, optim
+from paramopt.style import number
 from paramopt.surfaces import as_surface
 from paramopt.train import fit
 from paramopt.validation import (
@@ -206,7 +207,9 @@ def noisy_descent(surface, start, *, lr, noise, steps, runs, rng=0, decay=False,
             if noise:
                 grad += noise * rng.standard_normal(theta.shape)
             theta -= eta * grad
-            if not (np.isfinite(theta).all() and np.hypot(*theta).max() <= limit):
-                raise Diverged(k + 1, "theta")
+            if not np.isfinite(theta).all():
+                raise Diverged(k + 1, "θ")
+            if np.hypot(*theta).max() > limit:
+                raise Diverged(k + 1, "θ", f"|θ| passed {number(limit, 3, trim=True)}")
             paths[k + 1] = theta
     return paths

@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from paramopt import optim
+from paramopt.style import number
 from paramopt.validation import Diverged, check_array, check_int, check_real
 
 __all__ = [
@@ -287,10 +288,9 @@ def run(surface, optimizer, start, steps, *, limit=1e6, **hyperparameters):
             opt.step([grad])
             path[k], loss[k] = theta, surface.f(*theta)
             if not np.all(np.isfinite(theta)):
-                raise _diverged(k, "theta", path, loss)
+                raise _diverged(k, "θ", path, loss)
             if np.hypot(*theta) > limit:
-                message = f"diverged at step {k}: |theta| = {np.hypot(*theta):.3g} > {limit:g}"
-                raise _diverged(k, "theta", path, loss, message)
+                raise _diverged(k, "θ", path, loss, f"|θ| passed {number(limit, 3, trim=True)}")
             if not np.isfinite(loss[k]):
                 raise _diverged(k, "loss", path, loss)
     return Trajectory(path, loss)
@@ -316,8 +316,10 @@ def steps_to_tolerance(surface, optimizer, start, *, tol, max_steps, limit=1e6, 
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(max_steps + 1):
             gap = surface.f(*theta) - best
-            if not np.isfinite(gap) or np.hypot(*theta) > limit:
-                raise Diverged(k, "theta" if np.isfinite(gap) else "loss")
+            if not np.isfinite(gap):
+                raise Diverged(k, "loss")
+            if np.hypot(*theta) > limit:
+                raise Diverged(k, "θ", f"|θ| passed {number(limit, 3, trim=True)}")
             if gap < tol:
                 return k
             if k < max_steps:
@@ -325,10 +327,8 @@ def steps_to_tolerance(surface, optimizer, start, *, tol, max_steps, limit=1e6, 
     return None
 
 
-def _diverged(step, what, path, loss, message=None):
-    error = Diverged(step, what)
-    if message is not None:
-        error.args = (message,)
+def _diverged(step, what, path, loss, reason=None):
+    error = Diverged(step, what, reason)
     error.trajectory = Trajectory(path[:step].copy(), loss[:step].copy())
     return error
 

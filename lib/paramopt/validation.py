@@ -13,15 +13,18 @@ import numpy as np
 
 
 class Diverged(FloatingPointError):
-    """An iterative computation produced a non-finite value at step ``step``.
+    """An iterative computation blew up at step ``step``.
 
-    Widgets catch it and show "diverged at step k" instead of a traceback.
+    ``what`` names the quantity in the reader's symbols ("θ", "loss"); the message is
+    "diverged at step k: " followed by ``reason``, by default "<what> is not finite"
+    (e.g. "|θ| passed 10⁶" for a bound). Widgets show it instead of a traceback.
     """
 
-    def __init__(self, step, what="value"):
+    def __init__(self, step, what="value", reason=None):
         self.step = int(step)
         self.what = what
-        super().__init__(f"diverged at step {self.step}: {what} is not finite")
+        self.reason = f"{what} is not finite" if reason is None else str(reason)
+        super().__init__(f"diverged at step {self.step}: {self.reason}")
 
 
 def check_real(name, value, *, low=None, high=None, low_open=False, high_open=False):

@@ -233,21 +233,6 @@ def _check_stage(stage):
     return stage
 
 
-def _stack(ax, x, y, lines, up):
-    """``lines`` = [(text, colour), ...] at (x, y), the first nearest the node."""
-    step = LINE if up else -LINE
-    for i, (text, color) in enumerate(lines):
-        ax.text(
-            x,
-            y + i * step,
-            text,
-            ha="center",
-            va="bottom" if up else "top",
-            fontsize=10,
-            color=color,
-        )
-
-
 def _unit_lines(s, stage, j):
     """Values written beside hidden unit j, as far as ``stage`` has computed them."""
     lines = []
@@ -268,62 +253,137 @@ def _unit_lines(s, stage, j):
     return lines
 
 
+class _Canvas:
+    """The texts, lines and circles of :func:`draw_pass`, created once; :meth:`set`
+    gives one of them new properties and records it if anything changed."""
+
+    def __init__(self):
+        self.changed = []
+        self.seen = {}
+        self.every = {}  # every artist ever set, in order: all that may change
+
+    def set(self, artist, **props):
+        key = tuple(sorted((k, str(v)) for k, v in props.items()))
+        self.every.setdefault(id(artist), artist)
+        if self.seen.get(id(artist)) != key:
+            self.seen[id(artist)] = key
+            artist.set(**props)
+            self.changed.append(artist)
+
+    def take(self):
+        changed, self.changed = self.changed, []
+        return changed
+
+
+def _texts(ax, x, y, count, **props):
+    """``count`` empty texts at (x, y), to be filled in (and moved) by the updater."""
+    return [ax.text(x, y, "", **props) for _ in range(count)]
+
+
 def draw_pass(fig, state, stage):
     """The network with every value computed up to ``stage`` (0–9) written on it.
 
     Forward values are blue, gradients vermillion; the nodes and edges the current step
     uses are highlighted; the step's formulas with their numbers are printed below.
+    Returns the updater ``update(state, stage)`` that writes another state or step on
+    the same drawing and returns the artists whose text, colour or place it changed.
     """
-    stage = _check_stage(stage)
-    s = state
-    color = FORWARD if stage < 5 else BACKWARD
-    nodes, edge_keys = ACTIVE[stage]
+    from matplotlib.patches import Circle
+
     ax = fig.add_axes((0.0, 0.2, 1.0, 0.72))
+    canvas = _Canvas()
+    box = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"}
+    edges = []
     for src, dst, key, j, k in _edges():
         p0, p1 = POS[src], POS[dst]
-        active = key in edge_keys
-        ax.plot(
-            [p0[0], p1[0]],
-            [p0[1], p1[1]],
-            color=color if active else GREY,
-            lw=3 if active else 1.2,
-            zorder=1,
-        )
-        lines = [(f"{_w(key, j, k)}={_fmt(s[key][j, k])}", "black", 10)]
-        if (key == "W2" and stage >= 6) or (key == "W1" and stage >= 9):
-            lines.append((f"∂L/∂w={_fmt(s['grad_' + key][j, k])}", BACKWARD, 9.5))
-        _edge_label(ax, p0, p1, _label_at(key, j, k), lines)
+        (line,) = ax.plot([p0[0], p1[0]], [p0[1], p1[1]], zorder=1)
+        t = _label_at(key, j, k)
+        at = (p0[0] + t * (p1[0] - p0[0]), p0[1] + t * (p1[1] - p0[1]))
+        labels = _texts(ax, *at, 2, ha="center", va="center", zorder=4, bbox=box)
+        edges.append((key, j, k, line, at, labels))
     ax.plot([POS["out"][0], POS["loss"][0]], [H / 2, H / 2], color=GREY, lw=1.2, ls=":")
-    for k in range(2):
-        name = f"x{k + 1}"
-        _node(ax, name, f"x{k + 1}".translate(SUB), color, name in nodes)
+    nodes = {}
+    for name in POS:
         x, y = POS[name]
-        ax.text(x - 0.26, y, f"{_fmt(s['x'][k])}", ha="right", va="center", fontsize=11)
-    for j in range(2):
-        name = f"h{j + 1}"
+        circle = ax.add_patch(Circle((x, y), RADIUS, zorder=3, lw=1.6))
+        nodes[name] = (circle, ax.text(x, y, "", ha="center", va="center", fontsize=12))
+    symbols = {"x1": "x₁", "x2": "x₂", "h1": "σ", "h2": "σ", "out": "ŷ", "loss": "L"}
+    inputs = [ax.text(POS[f"x{k + 1}"][0] - 0.26, POS[f"x{k + 1}"][1], "", ha="right",
+                      va="center", fontsize=11) for k in range(2)]  # fmt: skip
+
+    def stack(name, up, count):
         x, y = POS[name]
-        _node(ax, name, "σ", color, name in nodes)
-        up = j == 0
-        _stack(ax, x, y + (0.24 if up else -0.24), _unit_lines(s, stage, j), up)
-    x, y = POS["out"]
-    _node(ax, "out", "ŷ", color, "out" in nodes)
-    bias = [(f"b={_fmt(s['b2'][0])}", "black")]
-    if stage >= 6:
-        bias.append((f"∂L/∂b={_fmt(s['grad_b2'][0])}", BACKWARD))
-    _stack(ax, x, y + 0.24, bias, True)
-    below = [(f"ŷ={_fmt(s['y_hat'])}", FORWARD)] if stage >= 3 else []
-    if stage >= 5:
-        below.append((f"δ⁽²⁾=∂L/∂ŷ={_fmt(s['delta2'])}", BACKWARD))
-    _stack(ax, x, y - 0.24, below, False)
-    x, y = POS["loss"]
-    _node(ax, "loss", "L", color, "loss" in nodes)
-    _stack(ax, x, y + 0.24, [(f"y={_fmt(s['y'])}", "black")], True)
-    if stage >= 4:
-        _stack(ax, x, y - 0.24, [(f"L={_fmt(s['loss'])}", FORWARD)], False)
+        va = "bottom" if up else "top"
+        texts = _texts(ax, x, y, count, ha="center", va=va, fontsize=10)
+        return x, y + (0.24 if up else -0.24), up, texts
+
+    stacks = {"h1": stack("h1", True, 4), "h2": stack("h2", False, 4),
+              "out_up": stack("out", True, 2), "out_down": stack("out", False, 2),
+              "loss_up": stack("loss", True, 1), "loss_down": stack("loss", False, 1)}  # fmt: skip
     _frame(ax)
-    fig.text(0.02, 0.95, STAGES[stage][1], fontsize=12, va="center")
-    for i, line in enumerate(_formulas(s, stage)):
-        fig.text(0.02, 0.16 - 0.06 * i, line, fontsize=10.5, va="center", color=color)
+    title = fig.text(0.02, 0.95, "", fontsize=12, va="center")
+    formulas = [fig.text(0.02, 0.16 - 0.06 * i, "", fontsize=10.5, va="center") for i in range(3)]
+
+    def write_stack(name, lines):
+        x, y, up, texts = stacks[name]
+        step = LINE if up else -LINE
+        for i, text in enumerate(texts):
+            if i < len(lines):
+                canvas.set(text, text=lines[i][0], color=lines[i][1], position=(x, y + i * step),
+                           visible=True)  # fmt: skip
+            else:
+                canvas.set(text, visible=False)
+
+    def update(state, stage):
+        stage = _check_stage(stage)
+        s = state
+        color = FORWARD if stage < 5 else BACKWARD
+        active_nodes, edge_keys = ACTIVE[stage]
+        for key, j, k, line, (x, y), labels in edges:
+            active = key in edge_keys
+            canvas.set(line, color=color if active else GREY, linewidth=3 if active else 1.2)
+            lines = [(f"{_w(key, j, k)}={_fmt(s[key][j, k])}", "black", 10)]
+            if (key == "W2" and stage >= 6) or (key == "W1" and stage >= 9):
+                lines.append((f"∂L/∂w={_fmt(s['grad_' + key][j, k])}", BACKWARD, 9.5))
+            top = y + (len(lines) - 1) * LINE / 2
+            for i, label in enumerate(labels):
+                if i < len(lines):
+                    text, c, size = lines[i]
+                    canvas.set(label, text=text, color=c, fontsize=size,
+                               position=(x, top - i * LINE), visible=True)  # fmt: skip
+                else:
+                    canvas.set(label, visible=False)
+        for name, (circle, label) in nodes.items():
+            on = name in active_nodes
+            canvas.set(circle, facecolor=color if on else "white",
+                       edgecolor=color if on else "#555555")  # fmt: skip
+            canvas.set(label, text=symbols[name], color="white" if on else "k")
+        for k, text in enumerate(inputs):
+            canvas.set(text, text=_fmt(s["x"][k]))
+        write_stack("h1", _unit_lines(s, stage, 0))
+        write_stack("h2", _unit_lines(s, stage, 1))
+        bias = [(f"b={_fmt(s['b2'][0])}", "black")]
+        if stage >= 6:
+            bias.append((f"∂L/∂b={_fmt(s['grad_b2'][0])}", BACKWARD))
+        write_stack("out_up", bias)
+        below = [(f"ŷ={_fmt(s['y_hat'])}", FORWARD)] if stage >= 3 else []
+        if stage >= 5:
+            below.append((f"δ⁽²⁾=∂L/∂ŷ={_fmt(s['delta2'])}", BACKWARD))
+        write_stack("out_down", below)
+        write_stack("loss_up", [(f"y={_fmt(s['y'])}", "black")])
+        write_stack("loss_down", [(f"L={_fmt(s['loss'])}", FORWARD)] if stage >= 4 else [])
+        canvas.set(title, text=STAGES[stage][1])
+        lines = _formulas(s, stage)
+        for i, text in enumerate(formulas):
+            if i < len(lines):
+                canvas.set(text, text=lines[i], color=color, visible=True)
+            else:
+                canvas.set(text, visible=False)
+        canvas.take()
+        return list(canvas.every.values())
+
+    update(state, stage)
+    return update
 
 
 def describe_pass(state, stage):

@@ -14,7 +14,15 @@ from paramopt.validation import check_increasing
 
 
 class Control:
-    """A named, finite set of values with a default (``value``)."""
+    """A named, finite set of values with a default (``value``).
+
+    ``labels_by = (name, {value or label of control name: labels})`` makes the labels
+    depend on another control of the same Explorer: a slider over grid positions can
+    show and announce each optimiser's own learning rates. ``labels`` are then those of
+    that control's default.
+    """
+
+    labels_by = None
 
     def __init__(self, label, values, value, labels):
         if len(values) < 2:
@@ -43,7 +51,7 @@ class Slider(Control):
 
     def __init__(
         self, label, start=None, stop=None, step=None, value=None, fmt="{:g}", *,
-        values=None, labels=None,
+        values=None, labels=None, labels_by=None,
     ):  # fmt: skip
         if values is None:
             values = _evenly_spaced(start, stop, step)
@@ -58,12 +66,27 @@ class Slider(Control):
         elif len(labels) != len(values):
             raise ValueError(f"labels must match values one to one, got {labels!r}")
         super().__init__(label, values, values[0] if value is None else value, labels)
+        if labels_by is not None:
+            if self.even:
+                raise ValueError("labels_by needs a slider over values (from_values)")
+            by, mapping = labels_by
+            if not isinstance(by, str) or not isinstance(mapping, dict):
+                raise TypeError(f"labels_by must be (control name, dict), got {labels_by!r}")
+            for key, texts in mapping.items():
+                if len(texts) != len(self.values):
+                    raise ValueError(f"labels_by[{key!r}] must match values one to one")
+            self.labels_by = (by, {k: list(v) for k, v in mapping.items()})
         self.integer = all(isinstance(v, numbers.Integral) for v in values)
 
     @classmethod
-    def from_values(cls, label, values, value=None, fmt="{:g}", labels=None):
-        """A slider over any increasing numbers, e.g. learning rates 0.001, 0.003, 0.01."""
-        return cls(label, value=value, fmt=fmt, values=values, labels=labels)
+    def from_values(cls, label, values, value=None, fmt="{:g}", labels=None, labels_by=None):
+        """A slider over any increasing numbers, e.g. learning rates 0.001, 0.003, 0.01.
+
+        ``labels_by=("optimizer", {"SGD": [...], "Adam": [...]})`` shows, for each value
+        of the control ``optimizer``, its own labels (see :class:`Control`).
+        """
+        return cls(label, value=value, fmt=fmt, values=values, labels=labels,
+                   labels_by=labels_by)  # fmt: skip
 
     def live(self):
         import ipywidgets
@@ -90,14 +113,17 @@ class Slider(Control):
             **extra,
         )
 
-    def html(self, name, uid):
+    def html(self, name, uid, labels=None):
+        """An ``<input type="range">`` and its ``<output>``, showing ``labels`` (default:
+        the slider's own) for the default value."""
         label = html.escape(self.label)
+        text = html.escape((self.labels if labels is None else labels)[self.default_index])
         return (
             f'<label for="{uid}-{name}">{label}</label> '
             f'<input type="range" id="{uid}-{name}" data-control="{name}" min="0" '
             f'max="{len(self.values) - 1}" step="1" value="{self.default_index}" '
-            f'aria-valuetext="{html.escape(self.labels[self.default_index])}"> '
-            f'<output for="{uid}-{name}">{html.escape(self.labels[self.default_index])}</output>'
+            f'aria-valuetext="{text}"> '
+            f'<output for="{uid}-{name}">{text}</output>'
         )
 
 
@@ -135,7 +161,7 @@ class Choice(Control):
             style={"description_width": "initial"},
         )
 
-    def html(self, name, uid):
+    def html(self, name, uid, labels=None):
         options = "".join(
             f'<option value="{i}"{" selected" if i == self.default_index else ""}>'
             f"{html.escape(text)}</option>"

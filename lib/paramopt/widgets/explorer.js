@@ -33,7 +33,9 @@
       const k = state(inputs.map((el) => Number(el.value)));
       inputs.forEach((el, i) => {
         if (el.type === "range") {
-          const text = spec.labels[i][Number(el.value)];
+          const by = spec.labelsBy && spec.labelsBy[i]; // labels that follow another control
+          const labels = by ? by[1][Number(inputs[by[0]].value)] : spec.labels[i];
+          const text = labels[Number(el.value)];
           el.setAttribute("aria-valuetext", text);
           el.nextElementSibling.textContent = text;
         }

@@ -26,52 +26,56 @@ def boundary_state(X, y, angle, shift, loss):
 
 
 def draw_boundary(fig, state, loss):
-    """Points sized by their pull on the gradient; points that do not pull are hollow."""
+    """Points sized by their pull on the gradient; points that do not pull are hollow.
+
+    Returns the updater ``update(state, loss)`` that draws another boundary (and its
+    pulls) of the same data on these axes and returns the artists it changed.
+    """
     X, y = state["X"], state["y"]
     ax = fig.add_axes((0.09, 0.15, 0.6, 0.75))
     lim = np.abs(X).max() * 1.1
+    points = []
     for label, style in CLASS_STYLE.items():
         rows = y == label
-        pull = state["pull"][rows]
-        on = pull > 0
-        ax.scatter(
-            *X[rows][on].T,
-            s=15 + 160 * pull[on],
-            c=style["color"],
-            marker=style["marker"],
-            edgecolors="black",
-            linewidths=0.6,
-            label=f"{style['label']}, pulls",
-        )
-        ax.scatter(
-            *X[rows][~on].T,
-            s=15,
-            facecolors="none",
-            edgecolors=style["color"],
-            marker=style["marker"],
-            linewidths=1,
-            label=f"{style['label']}, no pull",
-        )
-    w, b = state["w"], state["b"]
-    t = np.linspace(-2 * lim, 2 * lim, 2)
-    ax.plot(-b * w[0] - t * w[1], -b * w[1] + t * w[0], color="black", lw=1.5)
-    ax.annotate(
-        "",
-        xy=-b * w + w,
-        xytext=-b * w,
-        arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5},
-    )
+        # z-order 2: above the axis, so that ticks and labels stay in the cached background
+        pulling = ax.scatter(*X[rows].T, s=15, c=style["color"], marker=style["marker"],
+                             edgecolors="black", linewidths=0.6, zorder=2,
+                             label=f"{style['label']}, pulls")  # fmt: skip
+        idle = ax.scatter(*X[rows].T, s=15, facecolors="none", edgecolors=style["color"],
+                          marker=style["marker"], linewidths=1, zorder=2,
+                          label=f"{style['label']}, no pull")  # fmt: skip
+        points.append((rows, pulling, idle))
+    (line,) = ax.plot([], [], color="black", lw=1.5)
+    arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0),
+                        arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})  # fmt: skip
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel="$x_1$", ylabel="$x_2$")
-    ax.set_title(f"{loss} loss: mean {state['loss']:.3f}", fontsize=10)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
-    fig.text(
-        0.71,
-        0.3,
-        f"{state['pulling']} of {len(y)} points pull\n"
-        f"{state['misclassified']} misclassified\n|∇L| = {state['grad_norm']:.3f}",
-        fontsize=9,
-        va="top",
-    )
+    title = ax.set_title("", fontsize=10)
+    # a figure legend below the changing text (z-order 3): drawn once, in the background
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
+               frameon=False, bbox_transform=ax.transAxes).set_zorder(2.9)  # fmt: skip
+    counts = fig.text(0.71, 0.3, "", fontsize=9, va="top")
+
+    def update(state, loss):
+        for rows, pulling, idle in points:
+            pull = state["pull"][rows]
+            on = pull > 0
+            pulling.set_offsets(X[rows][on])
+            pulling.set_sizes(15 + 160 * pull[on])
+            idle.set_offsets(X[rows][~on])
+        w, b = state["w"], state["b"]
+        t = np.linspace(-2 * lim, 2 * lim, 2)
+        line.set_data(-b * w[0] - t * w[1], -b * w[1] + t * w[0])
+        arrow.xy, arrow.xyann = tuple(-b * w + w), tuple(-b * w)
+        title.set_text(f"{loss} loss: mean {state['loss']:.3f}")
+        counts.set_text(
+            f"{state['pulling']} of {len(y)} points pull\n"
+            f"{state['misclassified']} misclassified\n|∇L| = {state['grad_norm']:.3f}"
+        )
+        return [*(c for _, p, i in points for c in (p, i)), line, arrow, title, counts]
+
+    update(state, loss)
+    return update
 
 
 def describe_boundary(state, loss):

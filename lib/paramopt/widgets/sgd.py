@@ -30,16 +30,14 @@ def draw_curves(fig, history, reference=None):
     at θ_{k-1}, so it is placed at the fraction of an epoch seen before step k) and its full
     training loss after each epoch (circles);
     ``reference`` (a History, e.g. full-batch GD with the same learning rate) as a dashed
-    line with squares.
+    line with squares. The loss axis is the same for every frame. Returns the updater
+    ``update(history, reference)`` that draws another run on these axes and returns the
+    artists it changed, or None (redraw) when the legend's entries or the epochs change.
     """
     ax = fig.add_axes((0.1, 0.15, 0.86, 0.75))
-    seen = np.concatenate([[0], history.examples[:-1]]) / history.n_train
-    ax.plot(seen, history.loss, lw=0.6, **CURVE_STYLE["steps"])  # L_k is measured at θ_{k-1}
-    for h, key in ((history, "minibatch"), (reference, "gd")):
-        if h is None or isinstance(h, Diverged):
-            continue
-        label = "full batch (GD)" if h.batch_size == h.n_train else f"batch size {h.batch_size}"
-        ax.plot(np.arange(h.epochs + 1), h.train_loss, ms=4, label=label, **CURVE_STYLE[key])
+    (steps,) = ax.plot([], [], lw=0.6, **CURVE_STYLE["steps"])  # L_k is measured at θ_{k-1}
+    (epochs,) = ax.plot([], [], ms=4, **CURVE_STYLE["minibatch"])
+    (full,) = ax.plot([], [], ms=4, **CURVE_STYLE["gd"])
     ticks = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
     ax.set_yscale("log")
     ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
@@ -51,9 +49,40 @@ def draw_curves(fig, history, reference=None):
         xlim=(-0.2, history.epochs + 0.2),
     )
     ax.grid(alpha=0.3)
-    ax.legend(
-        fontsize=8, loc="lower left", title="thin: each step's minibatch loss", title_fontsize=8
+    shown = _reference_shown(reference)
+    legend = ax.legend(
+        [epochs, full] if shown else [epochs],
+        ["", ""] if shown else [""],
+        fontsize=8,
+        loc="lower left",
+        title="thin: each step's minibatch loss",
+        title_fontsize=8,
     )
+
+    def update(history, reference=None):
+        if _reference_shown(reference) != shown or ax.get_xlim()[1] != history.epochs + 0.2:
+            return None
+        seen = np.concatenate([[0], history.examples[:-1]]) / history.n_train
+        steps.set_data(seen, history.loss)
+        changed = [steps]
+        for h, line, text in zip(
+            (history, reference), (epochs, full), legend.get_texts(), strict=False
+        ):
+            if h is None or isinstance(h, Diverged):
+                continue
+            line.set_data(np.arange(h.epochs + 1), h.train_loss)
+            text.set_text(
+                "full batch (GD)" if h.batch_size == h.n_train else f"batch size {h.batch_size}"
+            )
+            changed += [line, text]
+        return changed
+
+    update(history, reference)
+    return update
+
+
+def _reference_shown(reference):
+    return reference is not None and not isinstance(reference, Diverged)
 
 
 def describe_curves(history, lr, reference=None):
@@ -92,7 +121,12 @@ def sgd_explorer(results):
 
     def draw(fig, history, batch_size, lr):
         reference = None if batch_size == full else results[full, lr]
-        draw_curves(fig, history, reference)
+        update = draw_curves(fig, history, reference)
+
+        def redraw(history, batch_size, lr):
+            return update(history, None if batch_size == full else results[full, lr])
+
+        return redraw
 
     def describe(history, batch_size, lr):
         reference = None if batch_size == full else results[full, lr]
