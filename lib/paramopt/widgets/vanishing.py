@@ -44,8 +44,8 @@ def draw_profile(fig, profile, *, ylim=(1e-25, 1e25)):
         ylabel=r"$\|\partial L/\partial W^{(l)}\|_F$",
     )
     title = ax.set_title("", fontsize=10)
-    stats = fig.text(0.735, 0.8, "", fontsize=9, va="top", family="monospace")
-    note = fig.text(0.735, 0.18, "", fontsize=8, color="#555555", va="bottom")
+    stats = fig.text(0.725, 0.8, "", fontsize=8.5, va="top", family="monospace")
+    note = fig.text(0.725, 0.18, "", fontsize=8, color="#555555", va="bottom")
 
     def update(profile):
         if profile["depth"] != depth:
