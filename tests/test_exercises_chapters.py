@@ -185,7 +185,26 @@ def paired_difference(a, b, *, se=lambda d: d.std(ddof=1) / np.sqrt(len(d)), sig
     return d.mean(), se(d)
 
 
+# -- chapter 8 (schedules) ------------------------------------------------------------------
+def noise_ball(lr, h, sigma):
+    return lr * sigma**2 / (h * (2 - lr * h))
+
+
+def one_cycle_lr(t, max_lr, total_steps, pct_start=0.3):
+    import math
+
+    start = max_lr / 25
+    up = pct_start * total_steps - 1
+    anneal = lambda a, b, p: b + (a - b) * (1 + math.cos(math.pi * p)) / 2  # noqa: E731
+    if t <= up:
+        return anneal(start, max_lr, t / up)
+    return anneal(max_lr, start / 1e4, (t - up) / (total_steps - 1 - up))
+
+
 RIGHT = {
+    "schedules-noise-ball": noise_ball,
+    "schedules-one-cycle": one_cycle_lr,
+    "schedules-paper-lambda": lambda lam, lr: lam / lr,
     "framework-perceptron-stop": {0.02: 201, 0.2: 19, 2.0: 1},
     "weight_decay-dead-weight": adamw_half_life,
     "framework-squared": squared_grad,
@@ -289,6 +308,10 @@ def escape_variant(mistake):
 
 
 WRONG = [
+    ("schedules-noise-ball", lambda a, h, s: a * s**2 / (2 * h), "small-rate approximation"),
+    ("schedules-noise-ball", lambda a, h, s: a * s / (h * (2 - a * h)), "σ is a standard"),
+    ("schedules-paper-lambda", lambda lam, lr: lam * lr, "You multiplied by α"),
+    ("schedules-paper-lambda", lambda lam, lr: lam, "not the same number"),
     ("framework-squared", lambda z: 2 * (1 - z), "Sign error"),
     ("framework-squared", lambda z: -(1 - z), "Missing factor 2"),
     ("framework-squared", lambda z: (1 - z) ** 2, "the loss ℓ(z) itself"),

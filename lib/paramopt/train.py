@@ -25,6 +25,7 @@ from paramopt.data import minibatches
 from paramopt.nn.losses import CrossEntropyLoss, Loss
 from paramopt.nn.module import Module
 from paramopt.optim.decoupled import DecoupledWeightDecay
+from paramopt.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from paramopt.optim.optimizer import Optimizer
 from paramopt.validation import (
     Diverged,
@@ -168,6 +169,7 @@ def fit(
     X_val=None,
     y_val=None,
     drop_last=False,
+    scheduler=None,
 ):
     """Train ``model`` for ``epochs`` epochs of minibatches; return a :class:`History`.
 
@@ -182,6 +184,10 @@ def fit(
     model's output is not finite (``what = "loss"``), whose gradient is not finite
     (``"gradient"``), or after whose update a parameter is not finite (``"parameters"``).
     The model is then left as it was at that point.
+
+    ``scheduler`` (optional) is a learning-rate scheduler of
+    :mod:`paramopt.optim.lr_scheduler` built on ``optimizer``: its ``step()`` is called
+    after every ``optimizer.step``, as in torch's usual loop, so step k uses γ_{k-1}.
     """
     model = _check_model(model)
     if not isinstance(loss, Loss):
@@ -193,6 +199,14 @@ def fit(
         p is not q for p, q in zip(optimizer.params, params, strict=True)
     ):
         raise ValueError("optimizer must be built on model.parameters(), in the same order")
+    if scheduler is not None:
+        if not isinstance(scheduler, LRScheduler) or isinstance(scheduler, ReduceLROnPlateau):
+            raise TypeError(
+                "scheduler must be a paramopt.optim.lr_scheduler scheduler whose step() takes "
+                f"no argument (not ReduceLROnPlateau), got {scheduler!r}"
+            )
+        if scheduler.optimizer is not optimizer:
+            raise ValueError("scheduler must be built on optimizer")
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
     if rng is None:
@@ -251,6 +265,8 @@ def fit(
                 if not all(np.isfinite(g).all() for g in grads):
                     raise Diverged(step, "gradient")
                 optimizer.step(grads)  # θ_k from θ_{k-1}, in place
+                if scheduler is not None:
+                    scheduler.step()  # the rate of step k + 1
                 if not all(np.isfinite(p).all() for p in params):
                     raise Diverged(step, "parameters")
                 seen += len(xb)

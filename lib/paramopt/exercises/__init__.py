@@ -48,6 +48,7 @@ from paramopt.exercises import (  # noqa: F401
     digits,
     framework,
     momentum,
+    schedules,
     sgd,
     vanishing,
     weight_decay,
