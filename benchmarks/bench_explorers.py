@@ -23,11 +23,17 @@ import time
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
-CHAPTERS = ["framework", "backprop", "vanishing", "sgd", "momentum", "adagrad", "adam",
-            "weight_decay", "digits"]  # fmt: skip
+# every chapter, in the book's order: the notebooks _toc.yml lists
+CHAPTERS = [
+    Path(entry["file"]).name
+    for part in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]
+    for entry in part["chapters"]
+    if (ROOT / f"{entry['file']}.ipynb").exists()
+]
 TARGET_MS = 50.0
 ROUNDS = 3
 

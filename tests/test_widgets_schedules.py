@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import assert_readable, live_matches_full_drawing
 
 from paramopt.widgets.schedules import schedule_explorer, warmup_explorer
 
@@ -26,3 +27,18 @@ def test_descriptions_state_the_numbers():
     assert "mean of θ² over the chains ends at" in text
     text = warmup_explorer().frame(warmup=0, beta2=0.99).text
     assert "no warmup" in text and "reaches at most" in text
+
+
+def test_live_frames_equal_full_drawings_and_every_frame_is_readable(explorer):
+    import itertools
+
+    names = list(explorer.controls)
+    settings = [
+        dict(zip(names, combo, strict=True))
+        for combo in itertools.product(*(c.values for c in explorer.controls.values()))
+    ]
+    # the schedule explorer redraws when the optimiser changes; everything else updates
+    assert live_matches_full_drawing(explorer, settings) >= len(settings) // 2
+    for values in settings:
+        assert_readable(explorer, values)
+    assert all("e-0" not in explorer.frame(**v).text for v in settings)

@@ -8,7 +8,7 @@ import functools
 import numpy as np
 
 from paramopt import schedules
-from paramopt.style import OKABE_ITO, OPTIMIZER_STYLE
+from paramopt.style import OKABE_ITO, OPTIMIZER_STYLE, number
 from paramopt.widgets.controls import Choice, Slider
 from paramopt.widgets.explorer import Explorer
 
@@ -44,27 +44,44 @@ def schedule_run(schedule, optimizer):
 
 
 def draw_schedule(fig, result, schedule, optimizer):
-    """Left: the rate γ_t. Right: mean of θ_t² over the chains (log) and one chain's θ_t²."""
+    """Left: the rate γ_t. Right: mean of θ_t² over the chains (log) and one chain's θ_t².
+
+    Returns the updater: another schedule for the same optimiser only moves the curves
+    (the axes are fixed); another optimiser is drawn afresh (its legend differs).
+    """
     left = fig.add_axes((0.09, 0.15, 0.36, 0.74))
-    right = fig.add_axes((0.59, 0.15, 0.39, 0.74))
+    right = fig.add_axes((0.59, 0.15, 0.37, 0.74))
     style = OPTIMIZER_STYLE[optimizer]
     t = np.arange(1, STEPS + 1)
-    left.plot(t, result["rates"] / BASE_LR[optimizer], color=style["color"], lw=1.8)
+    (rate,) = left.plot(t, result["rates"] / BASE_LR[optimizer], color=style["color"], lw=1.8)
     left.set(xlim=(0, STEPS), ylim=(0, 1.05), xlabel="step $t$",
              ylabel=r"rate $\gamma_t$ / base rate")  # fmt: skip
-    left.set_title(NAMES[schedule], fontsize=10)
+    title = left.set_title(NAMES[schedule], fontsize=10)
     left.grid(alpha=0.3)
     steps = np.arange(STEPS + 1)
-    right.semilogy(steps, result["path"] ** 2 + 1e-12, color="#999999", lw=0.6,
-                   label=r"one chain: $\theta_t^2$")  # fmt: skip
-    right.semilogy(steps, result["mean_square"], color=style["color"], ls=style["linestyle"],
-                   lw=1.8, label=r"mean of $\theta_t^2$ over 200 chains")  # fmt: skip
+    (chain,) = right.semilogy(steps, result["path"] ** 2 + 1e-12, color="#999999", lw=0.6,
+                              label=r"one chain: $\theta_t^2$")  # fmt: skip
+    (mean,) = right.semilogy(steps, result["mean_square"], color=style["color"],
+                             ls=style["linestyle"], lw=1.8,
+                             label=r"mean of $\theta_t^2$ over 200 chains")  # fmt: skip
     if optimizer == "SGD":
         right.axhline(schedules.noise_ball_variance(BASE_LR["SGD"]), color=OKABE_ITO["green"],
                       ls=":", lw=1.2, label="noise ball of the base rate")  # fmt: skip
     right.set(xlim=(0, STEPS), ylim=(1e-5, 1e2), xlabel="step $t$", ylabel=r"$\theta_t^2$")
     right.set_title(f"{optimizer}, base rate {BASE_LR[optimizer]:g}", fontsize=10)
     right.legend(fontsize=8, loc="upper right")
+    drawn = optimizer
+
+    def update(result, schedule, optimizer):
+        if optimizer != drawn:
+            return None
+        rate.set_ydata(result["rates"] / BASE_LR[optimizer])
+        chain.set_ydata(result["path"] ** 2 + 1e-12)
+        mean.set_ydata(result["mean_square"])
+        title.set_text(NAMES[schedule])
+        return [rate, chain, mean, title]
+
+    return update
 
 
 def describe_schedule(result, schedule, optimizer):
@@ -72,8 +89,8 @@ def describe_schedule(result, schedule, optimizer):
     return (
         f"{optimizer} with base rate {BASE_LR[optimizer]:g} and a {NAMES[schedule]} schedule on "
         f"the noisy quadratic, {STEPS} steps from θ = 5: the rate ends at "
-        f"{result['rates'][-1] / BASE_LR[optimizer]:.3g} times the base rate, and the mean of "
-        f"θ² over the chains ends at {final:.2g}."
+        f"{number(result['rates'][-1] / BASE_LR[optimizer], 3, trim=True)} times the base "
+        f"rate, and the mean of θ² over the chains ends at {number(final, 2, trim=True)}."
     )
 
 
@@ -100,23 +117,39 @@ def warmup_run(warmup, beta2):
 
 
 def draw_warmup(fig, result, warmup, beta2):
-    """Left: the rate. Right: the full-data loss after each step (log), its start dotted."""
+    """Left: the rate. Right: the full-data loss after each step (log), its start dotted.
+
+    Returns the updater: every setting starts from the same loss on the same fixed axes,
+    so another setting only moves the curves, the marker and the titles.
+    """
     left = fig.add_axes((0.09, 0.15, 0.33, 0.74))
-    right = fig.add_axes((0.56, 0.15, 0.42, 0.74))
+    right = fig.add_axes((0.56, 0.15, 0.40, 0.74))
     t = np.arange(1, WARMUP_STEPS + 1)
     color = OPTIMIZER_STYLE["Adam"]["color"]
-    left.plot(t, result["rates"], color=color, lw=1.8)
+    (rate,) = left.plot(t, result["rates"], color=color, lw=1.8)
     left.set(xlim=(0, WARMUP_STEPS), ylim=(0, 0.105), xlabel="step $t$", ylabel=r"rate $\gamma_t$")
-    left.set_title(f"warmup {warmup} steps" if warmup else "no warmup", fontsize=10)
+    left_title = left.set_title("", fontsize=10)
     left.grid(alpha=0.3)
     loss = result["loss"]
-    right.semilogy(np.arange(WARMUP_STEPS + 1), loss, color=color, lw=1.2)
+    (curve,) = right.semilogy(np.arange(WARMUP_STEPS + 1), loss, color=color, lw=1.2)
     right.axhline(loss[0], color="black", ls=":", lw=1, label="loss at the start")
-    peak = int(np.argmax(loss[:51]))
-    right.plot(peak, loss[peak], "o", color=color, mec="black", label="highest loss, steps 0–50")
+    (top,) = right.plot([], [], "o", color=color, mec="black", label="highest loss, steps 0–50")
     right.set(xlim=(0, WARMUP_STEPS), ylim=(0.1, 30), xlabel="step $t$", ylabel="loss")
-    right.set_title(f"Adam, lr 0.1, β₂ = {beta2:g}", fontsize=10)
+    right_title = right.set_title("", fontsize=10)
     right.legend(fontsize=8, loc="upper right")
+
+    def update(result, warmup, beta2):
+        loss = result["loss"]
+        rate.set_ydata(result["rates"])
+        curve.set_ydata(loss)
+        peak = int(np.argmax(loss[:51]))
+        top.set_data([peak], [loss[peak]])
+        left_title.set_text(f"warmup {warmup} steps" if warmup else "no warmup")
+        right_title.set_text(f"Adam, lr 0.1, β₂ = {beta2:g}")
+        return [rate, curve, top, left_title, right_title]
+
+    update(result, warmup, beta2)
+    return update
 
 
 def describe_warmup(result, warmup, beta2):
@@ -124,8 +157,9 @@ def describe_warmup(result, warmup, beta2):
     what = f"linear warmup over {warmup} steps" if warmup else "no warmup"
     return (
         f"Adam with learning rate 0.1, β₂ = {beta2:g} and {what}, on least squares with "
-        f"correlated features: the loss starts at {loss[0]:.2f}, reaches at most "
-        f"{loss[:51].max():.2f} in the first 50 steps, and ends at {loss[-1]:.2f}."
+        f"correlated features: the loss starts at {number(loss[0], 3, trim=True)}, reaches at "
+        f"most {number(loss[:51].max(), 3, trim=True)} in the first 50 steps, and ends at "
+        f"{number(loss[-1], 3, trim=True)}."
     )
 
 
