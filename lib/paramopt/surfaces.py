@@ -49,7 +49,8 @@ class Surface:
     :meth:`grad` take a checked θ.
     """
 
-    name = "surface"
+    name = "surface"  # a key of SURFACES
+    title = "surface"  # as the text names it
     bounds = ((-2.0, 2.0), (-2.0, 2.0))
     minima = _points([])
     saddles = _points([])
@@ -91,6 +92,7 @@ class Quadratic(Surface):
     """
 
     name = "quadratic"
+    title = "quadratic"
     bounds = ((-3.0, 3.0), (-2.0, 2.0))
     minima = _points([0.0, 0.0])
 
@@ -130,6 +132,7 @@ class ShiftedQuadratic(Surface):
     """
 
     name = "shifted quadratic"
+    title = "shifted quadratic"
     bounds = ((-1.0, 4.0), (-0.8, 2.6))
 
     def __init__(self, center=(2.5, 1.5), kappa=10.0):
@@ -159,6 +162,7 @@ class Rosenbrock(Surface):
     """Rosenbrock's banana valley f = (a - x)² + b (y - x²)², minimum f(a, a²) = 0."""
 
     name = "rosenbrock"
+    title = "Rosenbrock"
 
     def __init__(self, a=1.0, b=100.0):
         self.a = check_real("a", a)
@@ -187,6 +191,7 @@ class Beale(Surface):
     """
 
     name = "beale"
+    title = "Beale"
     bounds = ((-4.5, 4.5), (-4.5, 4.5))
     minima = _points([3.0, 0.5])
     saddles = _points([0.0, 1.0])
@@ -208,6 +213,7 @@ class Saddle(Surface):
     """The saddle f = x² - y²: a stationary point at (0, 0) and no minimum at all."""
 
     name = "saddle"
+    title = "saddle"
     saddles = _points([0.0, 0.0])
 
     def f(self, x, y):
@@ -227,6 +233,7 @@ class DoubleWell(Surface):
     """
 
     name = "double_well"
+    title = "double-well"
     bounds = ((-2.0, 2.0), (-1.5, 1.5))
 
     def __init__(self, tilt=0.25):

@@ -78,7 +78,7 @@ def playground(surface, *, start, steps, optimizer, loss_range=None, **hyperpara
 
     def describe(path, **values):
         subject = _subject(controls, values, optimizer)
-        where = f"on the {surface.name} surface"
+        where = f"on the {surface.title} surface"
         if isinstance(path, Diverged):
             return f"{subject} {where} diverged at step {path.step}: {path.reason}."
         x, y = path.theta[-1]
