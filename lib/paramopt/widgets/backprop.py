@@ -9,7 +9,7 @@ at a time (:func:`draw_pass`, :func:`describe_pass`).
 import numpy as np
 
 from paramopt.backprop import DEFAULT_WEIGHTS, network_pass
-from paramopt.style import OKABE_ITO
+from paramopt.style import OKABE_ITO, number
 from paramopt.validation import check_int, check_real
 from paramopt.widgets.controls import Slider
 from paramopt.widgets.explorer import Explorer
@@ -46,9 +46,9 @@ LINE = 0.17  # height of a line of 10-point text in data units
 
 
 def _fmt(v):
-    """A number for the drawing: 3 significant digits and a true minus sign."""
-    text = f"{v:.3g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
-    return text.replace("-", "−")
+    """A number for the drawing: as :func:`paramopt.style.number` writes it (3 significant
+    digits, powers of ten, never e-notation), with a true minus sign."""
+    return number(v, 3, trim=True).replace("-", "−")
 
 
 def _p(v):
