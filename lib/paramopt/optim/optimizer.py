@@ -213,29 +213,33 @@ class Optimizer:
                 )
             check_int(f"state_dict['state'][{i}]['step']", theirs["step"], low=0)
             for key, value in theirs.items():
-                if key != "step" and not (
-                    isinstance(value, np.ndarray)
-                    and value.dtype.kind == "f"
-                    and value.shape == theta.shape
-                ):
-                    what = value.shape if isinstance(value, np.ndarray) else type(value).__name__
-                    raise ValueError(
-                        f"state_dict['state'][{i}][{key!r}] must be a float array of shape "
-                        f"{theta.shape}, got {what}"
-                    )
+                if key != "step":
+                    _check_state_value(f"state_dict['state'][{i}][{key!r}]", value, ours[key])
         for name in hyper:
             setattr(self, name, getattr(probe, name))
         self.initial_lr = initial_lr
         for ours, theirs in zip(self.state, (states[i] for i in range(n)), strict=True):
             for key, value in theirs.items():
-                if key == "step":
-                    ours["step"] = int(value)
-                else:
+                if isinstance(ours[key], np.ndarray):
                     np.copyto(ours[key], value, casting="same_kind")
+                else:  # step, or a scalar the algorithm keeps (as NAdam's mu_product)
+                    ours[key] = type(ours[key])(value)
 
     def __repr__(self):
         args = ", ".join(f"{name}={value!r}" for name, value in self.hyperparameters().items())
         return f"{type(self).__name__}({len(self.params)} params, {args})"
+
+
+def _check_state_value(name, value, ours):
+    """Check a saved state entry against the optimiser's own: an array of its shape, or a number."""
+    if isinstance(ours, np.ndarray):
+        if not (
+            isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.shape == ours.shape
+        ):
+            what = value.shape if isinstance(value, np.ndarray) else type(value).__name__
+            raise ValueError(f"{name} must be a float array of shape {ours.shape}, got {what}")
+    else:
+        check_real(name, value)
 
 
 def check_state_dict(owner, state_dict, keys):
