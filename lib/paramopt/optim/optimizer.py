@@ -203,8 +203,8 @@ class Optimizer:
                 f"state_dict's hyperparameters keep state {sorted(probe.state[0])}, this "
                 f"optimiser keeps {sorted(self.state[0])}: build it with the same options"
             )
-        for i, (theta, ours, theirs) in enumerate(
-            zip(self.params, self.state, (states[i] for i in range(n)), strict=True)
+        for i, (ours, theirs) in enumerate(
+            zip(self.state, (states[i] for i in range(n)), strict=True)
         ):
             if not isinstance(theirs, dict) or set(theirs) != set(ours):
                 got = sorted(theirs) if isinstance(theirs, dict) else theirs
