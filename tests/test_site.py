@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import paramopt
 from site_checks import audit, browser, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,3 +50,12 @@ def test_front_door_redirects_to_intro(site):
     page.goto(f"{origin}/index.html")
     page.wait_for_url("**/book/intro.html")
     page.close()
+
+
+def test_every_page_shows_the_version_and_how_to_cite():
+    """The footer names paramopt's version (book/_ext/release.py) and links the citation."""
+    for page in PAGES:
+        html = (SITE / page).read_text()
+        footer = html[html.index('class="po-version"') :]
+        assert f"Version {paramopt.__version__}" in footer[:400], page
+        assert "intro.html#how-to-cite" in footer[:400], page

@@ -9,7 +9,7 @@ import importlib
 from paramopt.validation import Diverged
 
 __all__ = ["Diverged"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the book and the library share it (CHANGELOG.md, CITATION.cff)
 
 
 def __getattr__(name):
