@@ -9,7 +9,7 @@ MATHJAX := book/_static/vendor/mathjax
 NOTEBOOK_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 NOTEBOOKS = $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: book test lint unit notebooks notebooks-kernels build-strict browser serve lab bench clean venv vendor
+.PHONY: book test lint unit notebooks notebooks-kernels build-strict build-exercises browser serve lab bench clean venv vendor
 
 venv: $(BIN)/.installed
 $(BIN)/.installed: requirements.txt pyproject.toml
@@ -45,10 +45,19 @@ STATIC_CHANGED = $(shell find book/_static book/_templates -type f -newer _build
 BUILD_FLAGS = --warningiserror --keep-going $(if $(STATIC_CHANGED),--all)
 
 # The website, executing every notebook (unchanged ones come from the execution cache).
+# `make book EDITION=exercises`: the edition to hand out, without the solutions, built into
+# _build/exercises/html from the same execution cache (book/_ext/edition.py).
+EDITION ?= book
 book: venv vendor
+ifeq ($(EDITION),book)
 	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . $(BUILD_FLAGS)
+else
+	$(NOTEBOOK_ENV) PARAMOPT_EDITION=$(EDITION) $(BIN)/jupyter-book build . \
+		--warningiserror --keep-going --all --path-output _build/$(EDITION)
+	ln -sfn _build/html _build/$(EDITION)/html
+endif
 
-test: venv vendor lint unit notebooks-kernels build-strict browser
+test: venv vendor lint unit notebooks-kernels build-strict build-exercises browser
 
 lint:
 	$(BIN)/ruff check .
@@ -80,6 +89,10 @@ notebooks-kernels: venv
 
 build-strict:
 	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . $(BUILD_FLAGS)
+
+# The exercises edition, from the execution cache build-strict filled.
+build-exercises: venv vendor
+	$(MAKE) book EDITION=exercises
 
 browser: $(NODE_MODULES)
 	$(BIN)/pytest -x -q -m browser tests
