@@ -24,7 +24,9 @@ pytestmark = pytest.mark.browser
 READ = """() => ({
   solutions: [...document.querySelectorAll('.solution')].map(s => s.textContent),
   exercises: document.querySelectorAll('.exercise').length,
-  checkers: (document.body.textContent.match(/po\\.exercises\\.check\\(/g) || []).length,
+  checkers: [...document.querySelectorAll('.exercise')]
+    .map(e => (e.textContent.match(/po\\.exercises\\.check\\(/g) || []).length)
+    .reduce((a, b) => a + b, 0),
   explorers: document.querySelectorAll('.po-explorer').length,
   footer: document.querySelector('.po-version')?.textContent ?? '',
   text: document.body.textContent,
@@ -46,12 +48,15 @@ def editions():
             )
     pages = {}
     with serve(BOOK) as book, serve(EXERCISES) as exercises, browser() as chromium:
-        tab = chromium.new_page()
+        # What a page holds, not how it looks: its scripts, images and fonts are not needed.
+        context = chromium.new_context(java_script_enabled=False)
+        context.route("**/*.{png,svg,woff,woff2,js}", lambda route: route.abort())
+        tab = context.new_page()
         for chapter in CHAPTERS:
             for name, origin in (("book", book), ("exercises", exercises)):
-                tab.goto(f"{origin}/{chapter}")
+                tab.goto(f"{origin}/{chapter}", wait_until="domcontentloaded")
                 pages[name, chapter] = tab.evaluate(READ)
-        tab.close()
+        context.close()
     return pages
 
 
