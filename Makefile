@@ -9,7 +9,7 @@ MATHJAX := book/_static/vendor/mathjax
 NOTEBOOK_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 NOTEBOOKS = $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: book test lint unit notebooks notebooks-kernels build-strict build-exercises browser serve lab bench clean venv vendor
+.PHONY: book test lint unit notebooks notebooks-kernels build-strict build-exercises browser pdf pdf-check serve lab bench clean venv vendor
 
 venv: $(BIN)/.installed
 $(BIN)/.installed: requirements.txt pyproject.toml
@@ -64,7 +64,7 @@ lint:
 	$(BIN)/ruff format --check lib tests benchmarks
 
 unit:
-	$(BIN)/pytest -x -q -m "not browser" tests
+	$(BIN)/pytest -x -q -m "not browser and not pdf" tests
 
 # Every notebook under book/, found by glob; the chapters' own asserts do the checking.
 notebooks: venv
@@ -96,6 +96,18 @@ build-exercises: venv vendor
 
 browser: $(NODE_MODULES)
 	$(BIN)/pytest -x -q -m browser tests
+
+# The whole book as one PDF, _build/pdf/parameter-optimization.pdf: Sphinx's singlehtml
+# builder (notebooks from the execution cache) printed by headless Chromium
+# (book/_ext/print_book.py), then copied into the website, whose intro links it.
+PDF := _build/pdf/parameter-optimization.pdf
+pdf: venv vendor
+	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . --builder singlehtml --warningiserror --keep-going
+	$(BIN)/python book/_ext/print_book.py _build/singlehtml $(PDF)
+	if [ -d _build/html ]; then cp $(PDF) _build/html/; fi
+
+pdf-check: pdf
+	$(BIN)/pytest -x -q -m pdf tests
 
 serve: book
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
