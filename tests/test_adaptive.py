@@ -79,7 +79,7 @@ def test_reddi_counterexample_with_a_long_memory_is_harmless():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: adaptive.replay("nadam", GRADS), "optimizer"),
+        (lambda: adaptive.replay("lion", GRADS), "optimizer"),
         (lambda: adaptive.replay("adam", 1.0), "grads"),
         (lambda: adaptive.replay("adam", GRADS, start=np.zeros(2)), "start"),
         (lambda: adaptive.replay("adam", GRADS, lr=-1.0), "lr"),

@@ -169,6 +169,12 @@ OPTIMIZERS_TO_SAVE = {
     "SGDW": lambda p: po.optim.create("SGDW", p, lr=0.05),
     "Nesterov": lambda p: po.optim.create("Nesterov", p, lr=0.05),
     "Decoupled(RMSprop)": lambda p: po.optim.DecoupledWeightDecay(po.optim.RMSprop(p), 0.1),
+    "NAdam": lambda p: po.optim.NAdam(
+        p, lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, momentum_decay=0.05
+    ),
+    "RAdam": lambda p: po.optim.RAdam(p, lr=0.01, weight_decay=0.01),
+    "Adamax": lambda p: po.optim.Adamax(p, lr=0.01, weight_decay=0.01, maximize=True),
+    "Adadelta": lambda p: po.optim.Adadelta(p, rho=0.8, weight_decay=0.01),
 }
 
 
@@ -216,6 +222,96 @@ def test_an_optimizer_state_dict_is_torchs_layout_and_shares_no_memory():
     np.testing.assert_array_equal(fresh.state[0]["exp_avg_sq"], opt.state[0]["exp_avg_sq"])
     wrapped = OPTIMIZERS_TO_SAVE["SGDW"](params).state_dict()
     assert wrapped["type"] == "DecoupledWeightDecay" and wrapped["optimizer"]["type"] == "SGD"
+
+
+# torch's own checkpoints of the optimisers added after Adam, loaded as ours
+TORCH_LAYOUT = {
+    "NAdam": {"lr": 0.01, "momentum_decay": 0.05, "weight_decay": 0.1},
+    "RAdam": {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+    "Adamax": {"lr": 0.01, "betas": (0.8, 0.99)},
+    "Adadelta": {"rho": 0.8, "eps": 1e-4},
+}
+
+
+def from_torch(state_dict, opt):
+    """torch's ``optimizer.state_dict()`` with numpy arrays, Python numbers and only the
+    hyperparameters ``opt`` has (torch adds foreach, capturable, differentiable...)."""
+
+    def plain(key, value):  # step an int, mu_product a float, the rest arrays
+        if key == "step":
+            return int(value.item())
+        return value.item() if value.ndim == 0 else value.numpy().copy()
+
+    state = {
+        i: {key: plain(key, value) for key, value in saved.items()}
+        for i, saved in state_dict["state"].items()
+    }
+    (group,) = state_dict["param_groups"]
+    hyper = {name: group[name] for name in opt.hyperparameters()}
+    return {
+        "type": type(opt).__name__,
+        "state": state,
+        "param_groups": [hyper | {"initial_lr": None, "params": group["params"]}],
+    }
+
+
+@pytest.mark.parametrize("name", TORCH_LAYOUT)
+def test_torchs_checkpoint_loads_into_ours_and_continues_as_torch(torch, name):
+    """The same names and layout as torch's state_dict: only tensors become numpy."""
+    kwargs = TORCH_LAYOUT[name]
+    params = [THETA0.copy(), THETA0[0].copy()]
+    tensors = [torch.tensor(p, requires_grad=True) for p in params]
+    reference = getattr(torch.optim, name)(tensors, foreach=False, **kwargs)
+
+    def torch_step(k):
+        theta = tensors[0].detach().numpy()
+        tensors[0].grad = torch.from_numpy(gradient(theta, k))
+        tensors[1].grad = torch.from_numpy(NOISE[k, 0].copy())
+        reference.step()
+
+    for k in range(3):  # RAdam: ρ_t ≤ 5 still, it adapts after the load
+        torch_step(k)
+    opt = getattr(po.optim, name)([t.detach().numpy().copy() for t in tensors], **kwargs)
+    saved = reference.state_dict()
+    ours = from_torch(saved, opt)
+    assert set(ours["state"][0]) == set(opt.state[0])
+    assert set(opt.state_dict()["param_groups"][0]) - {"initial_lr"} <= set(
+        saved["param_groups"][0]
+    )
+    opt.load_state_dict(ours)
+    if name == "NAdam":
+        assert type(opt.state[0]["mu_product"]) is float
+        assert opt.state[0]["mu_product"] == saved["state"][0]["mu_product"].item()
+    for k in range(3, 40):
+        opt.step([gradient(opt.params[0], k), NOISE[k, 0]])
+        torch_step(k)
+    for theta, tensor in zip(opt.params, tensors, strict=True):
+        np.testing.assert_allclose(theta, tensor.detach().numpy(), rtol=1e-12, atol=1e-15)
+    mine = opt.state_dict()["state"][0]
+    theirs = from_torch(reference.state_dict(), opt)["state"][0]
+    assert mine.keys() == theirs.keys() and mine["step"] == theirs["step"] == 40
+    for key in mine:
+        np.testing.assert_allclose(mine[key], theirs[key], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "match"),
+    [
+        (np.ones(4), TypeError, r"\['mu_product'\] must be a real number"),
+        ("0.5", TypeError, r"\['mu_product'\].*'0\.5'"),
+        (float("nan"), ValueError, r"\['mu_product'\]: nan"),
+    ],
+)
+def test_nadam_mu_product_must_be_a_number(value, error, match):
+    _, source = run_optimizer(OPTIMIZERS_TO_SAVE["NAdam"], 5)
+    _, target = run_optimizer(OPTIMIZERS_TO_SAVE["NAdam"], 2)
+    before = snapshot(target)
+    with pytest.raises(error, match=match):
+        target.load_state_dict(_edit(["state", 1, "mu_product"], value)(source.state_dict()))
+    assert_unchanged(before, snapshot(target))
+    target.load_state_dict(source.state_dict())
+    assert type(target.state[1]["mu_product"]) is float
+    assert target.state[1]["mu_product"] == source.state[1]["mu_product"]
 
 
 def snapshot(opt):

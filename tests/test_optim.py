@@ -59,6 +59,40 @@ GRIDS = {
     },
 }
 GRIDS["AdamW"] = GRIDS["Adam"] | {"eps": [1e-3]}  # large ε: its place in the formula shows
+GRIDS |= {
+    "NAdam": {
+        "lr": [0.01],
+        "betas": [(0.9, 0.999), (0.5, 0.9)],
+        "eps": [1e-8, 1e-3],
+        "momentum_decay": [4e-3, 0.5],  # 0.5: μ_t is within 1% of β1 from t = 192
+        "weight_decay": [0.0, 0.1],
+        "decoupled_weight_decay": [False, True],
+        "maximize": [False, True],
+    },
+    "RAdam": {
+        "lr": [0.01],
+        # β2 = 0.999 adapts from t = 6 on, 0.9 from t = 6 with larger r_t, 0.6 never (ρ_∞ < 5)
+        "betas": [(0.9, 0.999), (0.5, 0.9), (0.9, 0.6)],
+        "eps": [1e-8, 1e-3],
+        "weight_decay": [0.0, 0.1],
+        "decoupled_weight_decay": [False, True],
+        "maximize": [False, True],
+    },
+    "Adamax": {
+        "lr": [0.01],
+        "betas": [(0.9, 0.999), (0.5, 0.9)],
+        "eps": [1e-8, 1e-2],  # 1e-2: the floor of u_t shows once the gradients are small
+        "weight_decay": [0.0, 0.1],
+        "maximize": [False, True],
+    },
+    "Adadelta": {
+        "lr": [0.5],
+        "rho": [0.9, 0.5, 1.0],  # ρ = 1: v and u stay 0, the step is plain γ g
+        "eps": [1e-6, 1e-2],
+        "weight_decay": [0.0, 0.1],
+        "maximize": [False, True],
+    },
+}
 
 
 def _valid(name, kwargs):
@@ -82,7 +116,18 @@ FULL = {
     "RMSprop": {"lr": 0.01, "alpha": 0.9, "centered": True, "momentum": 0.9, "weight_decay": 0.1},
     "Adam": {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1, "maximize": True},
     "AdamW": {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1},
+    "NAdam": {
+        "lr": 0.01,
+        "momentum_decay": 0.1,
+        "weight_decay": 0.1,
+        "decoupled_weight_decay": True,
+        "maximize": True,
+    },
+    "RAdam": {"lr": 0.01, "eps": 1e-3, "weight_decay": 0.1, "maximize": True},
+    "Adamax": {"lr": 0.01, "eps": 1e-3, "weight_decay": 0.1},
+    "Adadelta": {"lr": 0.5, "rho": 0.8, "weight_decay": 0.1, "maximize": True},
 }
+NEW = ["NAdam", "RAdam", "Adamax", "Adadelta"]  # the optimisers added after AdamW
 
 
 def run_paramopt(name, kwargs, dtype=np.float64, steps=STEPS, theta0=THETA0):
@@ -197,14 +242,18 @@ def test_float32_stays_float32_and_follows_float64(torch, name):
     )
 
 
-def test_lr_can_change_between_steps_like_a_param_group_lr(torch):
-    kwargs = {"lr": 0.05, "momentum": 0.9}
+LR_CHANGES = {"SGD": {"lr": 0.05, "momentum": 0.9}} | {name: FULL[name] for name in NEW}
+
+
+@pytest.mark.parametrize("name", LR_CHANGES)
+def test_lr_can_change_between_steps_like_a_param_group_lr(torch, name):
+    kwargs = LR_CHANGES[name]
     params = [theta.copy() for theta in THETA0]
-    opt = po.optim.SGD(params, **kwargs)
+    opt = getattr(po.optim, name)(params, **kwargs)
     tensors = [torch.tensor(theta, requires_grad=True) for theta in THETA0]
-    reference = torch.optim.SGD(tensors, foreach=False, **kwargs)
+    reference = getattr(torch.optim, name)(tensors, foreach=False, **kwargs)
     for k in range(20):
-        opt.lr = reference.param_groups[0]["lr"] = 0.05 / (1 + k)
+        opt.lr = reference.param_groups[0]["lr"] = kwargs["lr"] / (1 + k)
         opt.step(gradients(k, params))
         for t, g in zip(tensors, gradients(k, [t.detach().numpy() for t in tensors]), strict=True):
             t.grad = torch.from_numpy(g)
@@ -292,6 +341,119 @@ def test_adamw_decays_theta_before_and_outside_the_adam_step():
     np.testing.assert_allclose(l2["exp_avg"], 0.1 * (GRAD + 0.5 * THETA), rtol=1e-15)
 
 
+def test_nadam_first_step_adds_the_look_ahead_momentum_to_the_gradient():
+    # ψ = 0: μ_t = β1/2 = 0.45 at every step, Π_1 = μ_1, m_1 = (1 - β1) g_1, v̂_1 = g_1²
+    theta, state = one_step(po.optim.NAdam, lr=0.1, eps=0.5, momentum_decay=0.0)
+    mu = 0.45
+    m_hat = mu * 0.1 * GRAD / (1 - mu * mu) + (1 - mu) * GRAD / (1 - mu)
+    np.testing.assert_allclose(theta, THETA - 0.1 * m_hat / (np.abs(GRAD) + 0.5), rtol=1e-14)
+    assert state["mu_product"] == mu
+
+
+def test_nadam_keeps_the_product_of_its_momentum_schedule_as_a_float():
+    _, state = one_step(po.optim.NAdam, steps=3)
+    mus = [0.9 * (1 - 0.5 * 0.96 ** (t * 4e-3)) for t in (1, 2, 3)]
+    assert type(state["mu_product"]) is float and state["step"] == 3
+    assert state["mu_product"] == pytest.approx(np.prod(mus), rel=1e-15)
+    schedule = po.optim.nadam.momentum_schedule(np.arange(1, 4))
+    np.testing.assert_allclose(schedule, mus, rtol=1e-15)
+    assert po.optim.nadam.momentum_schedule(1, 0.9, 0.0) == 0.45  # ψ = 0: β1/2 for ever
+    late = po.optim.nadam.momentum_schedule(np.array([1000.0, 5000.0, 20000.0]))
+    np.testing.assert_allclose(late / 0.9, [0.575, 0.779, 0.981], atol=1e-3)  # the docstring
+
+
+def test_radam_first_steps_are_momentum_sgd_then_rectified_adam():
+    # constant g: m̂_t = g, so while ρ_t ≤ 5 (t ≤ 5 for β2 = 0.999) each step is γ g
+    for t in range(1, 6):
+        theta, _ = one_step(po.optim.RAdam, steps=t, lr=0.1, eps=0.5)
+        np.testing.assert_allclose(theta, THETA - t * 0.1 * GRAD, rtol=1e-14, atol=1e-15)
+    theta, state = one_step(po.optim.RAdam, steps=6, lr=0.1, eps=0.5)
+    r6, c2 = po.optim.radam.rectification(6), 1 - 0.999**6  # v_6 = (1 - β2^6) g²
+    assert 0.025 < r6 < 0.026
+    l6 = np.sqrt(c2) / (np.sqrt(c2) * np.abs(GRAD) + 0.5)  # ε added to √v_6, not to √v̂_6
+    expected = THETA - 5 * 0.1 * GRAD - 0.1 * r6 * GRAD * l6  # θ_5[1] = -2 + 5 · 0.4 = 0
+    np.testing.assert_allclose(theta, expected, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(state["exp_avg_sq"], c2 * GRAD**2, rtol=1e-13)
+
+
+def test_radam_with_beta2_at_most_two_thirds_never_adapts():
+    # ρ_∞ = 2/(1 - β2) - 1 ≤ 5: ρ_t never passes 5, and with β1 = 0 RAdam is plain SGD
+    theta, _ = one_step(po.optim.RAdam, steps=40, lr=0.01, betas=(0.0, 0.6))
+    np.testing.assert_allclose(theta, THETA - 40 * 0.01 * GRAD, rtol=1e-13)
+    assert np.all(np.isnan(po.optim.radam.rectification(np.arange(1, 10_000), 2 / 3)))
+
+
+def test_radam_rho_and_rectification_are_curves_of_t():
+    radam = po.optim.radam
+    for beta2 in (0.0, 0.5, 0.9, 0.999):
+        assert radam.rho(1, beta2) == pytest.approx(1.0, rel=1e-12)  # ρ_1 = 1 always
+    t = np.arange(1, 100_001)
+    rho, r = radam.rho(t, 0.999), radam.rectification(t, 0.999)
+    assert rho.shape == r.shape == t.shape and np.all(np.diff(rho[:10_000]) > 0)
+    assert rho[-1] == pytest.approx(1999.0, rel=1e-12)  # ρ_t → ρ_∞ = 2/(1 - β2) - 1
+    np.testing.assert_array_equal(np.isnan(r), rho <= 5)
+    assert np.flatnonzero(~np.isnan(r))[0] == 5 and np.all(np.diff(r[5:10_000]) > 0)
+    assert 0 < r[5] and np.all(r[5:10_000] < 1) and r[-1] == pytest.approx(1.0, abs=1e-3)
+    assert isinstance(radam.rho(7, 0.9), float) and np.isnan(radam.rectification(3))
+    assert radam.rectification(7.0) == r[6]  # a float step, as an int one
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: po.optim.radam.rho(0), ValueError, r"step: 0"),
+        (lambda: po.optim.radam.rho(np.array([3, 0.5])), ValueError, r"step: 0\.5"),
+        (lambda: po.optim.radam.rectification(5, beta2=1.0), ValueError, r"beta2: 1\.0"),
+        (lambda: po.optim.radam.rectification("5"), TypeError, r"step.*'5'"),
+        (lambda: po.optim.radam.rho(np.array([1.0, np.nan])), ValueError, r"step.*nan"),
+        (lambda: po.optim.nadam.momentum_schedule(1, beta1=-0.1), ValueError, r"beta1: -0\.1"),
+        (
+            lambda: po.optim.nadam.momentum_schedule(1, momentum_decay=-1),
+            ValueError,
+            r"momentum_decay: -1",
+        ),
+    ],
+)
+def test_schedule_functions_reject_bad_steps_and_betas(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_adamax_first_step_is_adams_and_eps_floors_the_inf_norm():
+    theta, state = one_step(po.optim.Adamax, lr=0.1, eps=0.5)
+    np.testing.assert_allclose(theta, THETA - 0.1 * GRAD / (np.abs(GRAD) + 0.5), rtol=1e-14)
+    np.testing.assert_array_equal(state["exp_inf"], np.abs(GRAD) + 0.5)  # u_1 = |g_1| + ε
+    # after a spike u_t halves (β2 = 0.5) until it meets |g| + ε = ε, and stays there
+    opt = po.optim.Adamax([np.zeros(1)], betas=(0.9, 0.5), eps=0.1)
+    seen = []
+    for g in [4.0] + [0.0] * 7:
+        opt.step([np.array([g])])
+        seen.append(opt.state[0]["exp_inf"][0])
+    np.testing.assert_allclose(seen, [4.1, 2.05, 1.025, 0.5125, 0.25625, 0.128125, 0.1, 0.1])
+
+
+def test_adadelta_first_step_is_set_by_eps():
+    theta, state = one_step(po.optim.Adadelta, lr=0.5, rho=0.9, eps=1e-6)
+    delta = np.sqrt(1e-6) * GRAD / np.sqrt(0.1 * GRAD**2 + 1e-6)  # √(u_0 + ε) / √(v_1 + ε) g
+    np.testing.assert_allclose(theta, THETA - 0.5 * delta, rtol=1e-14)
+    np.testing.assert_allclose(state["acc_delta"], 0.1 * delta**2, rtol=1e-14)
+    np.testing.assert_allclose(np.abs(delta[:2]), np.sqrt(1e-5), rtol=1e-4)  # ≈ √(ε/(1-ρ))
+    theta, state = one_step(po.optim.Adadelta, steps=2, lr=0.5, rho=0.9, eps=1e-6)
+    delta2 = np.sqrt(0.1 * delta**2 + 1e-6) * GRAD / np.sqrt(0.19 * GRAD**2 + 1e-6)
+    np.testing.assert_allclose(theta, THETA - 0.5 * (delta + delta2), rtol=1e-14)
+
+
+def test_adadelta_lr_scales_the_step_but_not_what_u_remembers():
+    theta, state = one_step(po.optim.Adadelta, steps=5)  # lr = 1: Zeiler's method
+    scaled, scaled_state = one_step(po.optim.Adadelta, steps=5, lr=0.1)
+    np.testing.assert_allclose(THETA - scaled, 0.1 * (THETA - theta), rtol=1e-13)
+    np.testing.assert_array_equal(scaled_state["acc_delta"], state["acc_delta"])
+    # ρ = 1: v_t = u_t = 0 for ever, Δθ_t = √ε/√ε g_t = g_t: gradient descent with rate γ
+    theta, state = one_step(po.optim.Adadelta, steps=3, lr=0.1, rho=1.0)
+    np.testing.assert_allclose(theta, THETA - 3 * 0.1 * GRAD, rtol=1e-15)
+    assert not state["square_avg"].any() and not state["acc_delta"].any()
+
+
 # Parameters that are views into a larger array.
 
 
@@ -362,6 +524,39 @@ for _cls in (po.optim.Adam, po.optim.AdamW):
         (_cls, {"amsgrad": "True"}, TypeError, r"amsgrad.*'True'"),
         (_cls, {"maximize": 1.0}, TypeError, r"maximize.*1\.0"),
     ]
+for _cls in (po.optim.NAdam, po.optim.RAdam, po.optim.Adamax):
+    INVALID += [
+        (_cls, {"lr": -0.002}, ValueError, r"lr.*-0\.002"),
+        (_cls, {"lr": float("inf")}, ValueError, r"lr.*inf"),
+        (_cls, {"betas": (1.0, 0.999)}, ValueError, r"betas\[0\].*1\.0"),
+        (_cls, {"betas": (0.9, -0.5)}, ValueError, r"betas\[1\].*-0\.5"),
+        (_cls, {"betas": [0.9]}, ValueError, r"betas.*\[0\.9\]"),
+        (_cls, {"betas": "0.9, 0.999"}, TypeError, r"betas.*'0\.9, 0\.999'"),
+        (_cls, {"eps": -1e-8}, ValueError, r"eps.*-1e-08"),
+        (_cls, {"eps": None}, TypeError, r"eps.*None"),
+        (_cls, {"weight_decay": -0.1}, ValueError, r"weight_decay.*-0\.1"),
+        (_cls, {"maximize": "False"}, TypeError, r"maximize.*'False'"),
+    ]
+for _cls in (po.optim.NAdam, po.optim.RAdam):
+    INVALID += [
+        (_cls, {"decoupled_weight_decay": 1}, TypeError, r"decoupled_weight_decay.*1"),
+        (_cls, {"decoupled_weight_decay": "yes"}, TypeError, r"decoupled_weight_decay.*'yes'"),
+    ]
+INVALID += [
+    (po.optim.NAdam, {"momentum_decay": -0.004}, ValueError, r"momentum_decay.*-0\.004"),
+    (po.optim.NAdam, {"momentum_decay": float("nan")}, ValueError, r"momentum_decay.*nan"),
+    (po.optim.NAdam, {"momentum_decay": "4e-3"}, TypeError, r"momentum_decay.*'4e-3'"),
+    # torch's Adamax has no decoupled decay (wrap it in DecoupledWeightDecay instead)
+    (po.optim.Adamax, {"decoupled_weight_decay": True}, TypeError, r"decoupled_weight_decay"),
+    (po.optim.Adadelta, {"lr": -1.0}, ValueError, r"lr.*-1\.0"),
+    (po.optim.Adadelta, {"lr": "1"}, TypeError, r"lr.*'1'"),
+    (po.optim.Adadelta, {"rho": -0.1}, ValueError, r"rho.*-0\.1"),
+    (po.optim.Adadelta, {"rho": 1.5}, ValueError, r"rho.*1\.5"),
+    (po.optim.Adadelta, {"rho": True}, TypeError, r"rho.*True"),
+    (po.optim.Adadelta, {"eps": -1e-6}, ValueError, r"eps.*-1e-06"),
+    (po.optim.Adadelta, {"weight_decay": -0.5}, ValueError, r"weight_decay.*-0\.5"),
+    (po.optim.Adadelta, {"maximize": None}, TypeError, r"maximize.*None"),
+]
 
 
 @pytest.mark.parametrize(
@@ -481,6 +676,14 @@ def test_state_is_named_like_torch_and_counts_steps():
     assert set(po.optim.RMSprop(params).state[0]) == {"step", "square_avg"}
     assert set(po.optim.SGD(params).state[0]) == {"step"}
     assert "lr=0.001" in repr(opt) and "amsgrad=True" in repr(opt)
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_state_has_torchs_keys_and_no_more(torch, name):
+    _, states = run_paramopt(name, FULL[name], steps=2)
+    _, torch_states = run_torch(torch, name, [FULL[name]], steps=2)[0]
+    for state, torch_state in zip(states, torch_states, strict=True):
+        assert set(state) == set(torch_state)
 
 
 def test_error_messages_show_values_like_torch():

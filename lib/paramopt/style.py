@@ -53,6 +53,14 @@ OPTIMIZER_STYLE = {
     # Okabe-Ito's yellow is too faint for a line on white: AMSGrad, drawn only next to Adam,
     # shares SGD's black and is told apart by its dotted line and star marker
     "AMSGrad": {"color": OKABE_ITO["black"], "marker": "*", "linestyle": ":"},
+    # the usable Okabe-Ito colours are all taken: each later optimiser shares one with an
+    # earlier entry and differs from it by line style and marker. No two entries share
+    # both colour and line style, none shares a marker (NAdam takes Nesterov's sky, Adadelta
+    # its relative RMSprop's blue)
+    "NAdam": {"color": OKABE_ITO["sky"], "marker": ">", "linestyle": "--"},
+    "RAdam": {"color": OKABE_ITO["green"], "marker": "p", "linestyle": "-."},
+    "Adamax": {"color": OKABE_ITO["orange"], "marker": "h", "linestyle": ":"},
+    "Adadelta": {"color": OKABE_ITO["blue"], "marker": "<", "linestyle": "--"},
 }
 
 

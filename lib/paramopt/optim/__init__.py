@@ -1,13 +1,16 @@
 """Optimisers with ``torch.optim``'s names, defaults and results, written in numpy.
 
-Each takes a list of float arrays and updates them in place with ``step(grads)``::
+SGD, Adagrad, RMSprop, Adam, AdamW, NAdam, RAdam, Adamax and Adadelta each take a list of
+float arrays and update them in place with ``step(grads)``::
 
     opt = paramopt.optim.Adam([w, b], lr=1e-3)
     opt.step([grad_w, grad_b])
 
 :class:`DecoupledWeightDecay` wraps any of them with decoupled weight decay (SGDW; around
 ``Adam`` it is ``AdamW``). :func:`create` builds any of them, or a named preset
-("Momentum", "Nesterov", "AMSGrad", "SGDW"), by its name.
+("Momentum", "Nesterov", "AMSGrad", "SGDW"), by its name. The curves behind NAdam and
+RAdam take a step t or an array of steps, for a plot: :func:`nadam.momentum_schedule`
+(NAdam's μ_t), :func:`radam.rho` and :func:`radam.rectification` (RAdam's ρ_t and r_t).
 
 :mod:`paramopt.optim.lr_scheduler` holds torch's learning-rate schedulers (StepLR,
 CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau, ...), which write an optimiser's
@@ -21,11 +24,15 @@ CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau, ...), which write an optimiser
 """
 
 from paramopt.optim import lr_scheduler
+from paramopt.optim.adadelta import Adadelta
 from paramopt.optim.adagrad import Adagrad
 from paramopt.optim.adam import Adam, AdamW
+from paramopt.optim.adamax import Adamax
 from paramopt.optim.decoupled import DecoupledWeightDecay
+from paramopt.optim.nadam import NAdam
 from paramopt.optim.optimizer import Optimizer
 from paramopt.optim.presets import CLASSES, PRESETS, create
+from paramopt.optim.radam import RAdam
 from paramopt.optim.rmsprop import RMSprop
 from paramopt.optim.sgd import SGD
 
@@ -35,6 +42,10 @@ __all__ = [
     "RMSprop",
     "Adam",
     "AdamW",
+    "NAdam",
+    "RAdam",
+    "Adamax",
+    "Adadelta",
     "DecoupledWeightDecay",
     "Optimizer",
     "CLASSES",

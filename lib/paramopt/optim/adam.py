@@ -3,7 +3,7 @@
 import numpy as np
 
 from paramopt.optim.optimizer import Optimizer
-from paramopt.validation import check_flag, check_real
+from paramopt.validation import check_array, check_flag, check_real
 
 
 def check_betas(betas):
@@ -16,6 +16,16 @@ def check_betas(betas):
         check_real(f"betas[{i}]", beta, low=0.0, high=1.0, high_open=True)
         for i, beta in enumerate(betas)
     )
+
+
+def check_step(step):
+    """Return ``step`` (t) as a float >= 1, or as a float array of them (a curve against t)."""
+    if np.ndim(step) == 0 and not isinstance(step, np.ndarray):
+        return check_real("step", step, low=1.0)
+    steps = check_array("step", step)
+    if np.any(steps < 1):
+        raise ValueError(f"Invalid step: {float(steps[steps < 1][0])!r} (every step must be >= 1)")
+    return steps
 
 
 class Adam(Optimizer):
@@ -66,27 +76,49 @@ class Adam(Optimizer):
         return state
 
     def _update(self, theta, grad, state, work):
-        lam = self.weight_decay
-        if self.decoupled_weight_decay:
-            g = self._gradient(theta, grad, 0.0, work)  # g_t: no L2 term
-            self._decay(theta, lam)  # AdamW: θ ← θ (1 - γλ), outside m and v
-        else:
-            g = self._gradient(theta, grad, lam, work)  # Adam: g_t ← g_t + λθ (L2)
+        # Adam: g_t ← g_t + λθ (L2); AdamW: θ ← θ (1 - γλ), outside m and v
+        g = self._weight_decayed_gradient(
+            theta, grad, self.weight_decay, self.decoupled_weight_decay, work
+        )
         self._adam_step(theta, g, state, work["w"])
 
     def _adam_step(self, theta, g, state, w):
-        (beta1, beta2), t = self.betas, state["step"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        # m_t = β1 m_{t-1} + (1 - β1) g_t, written m_{t-1} + (1 - β1)(g_t - m_{t-1})
-        m += np.multiply(1 - beta1, np.subtract(g, m, out=w), out=w)
-        v *= beta2  # v_t = β2 v_{t-1} + (1 - β2) g_t²
-        v += np.multiply(1 - beta2, np.square(g, out=w), out=w)
+        update_moments(m, v, g, self.betas, w)
         if self.amsgrad:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        # θ_t = θ_{t-1} - γ m̂_t / (√v̂_t + ε), with m̂_t = m_t / (1 - β1^t), v̂_t = v_t / (1 - β2^t)
-        sqrt_v_hat = np.divide(np.sqrt(v, out=w), (1 - beta2**t) ** 0.5, out=w)
-        denom = np.add(sqrt_v_hat, self.eps, out=w)
-        theta -= np.multiply(self.lr / (1 - beta1**t), np.divide(m, denom, out=w), out=w)
+        adam_step(theta, m, v, state["step"], self.lr, self.betas, self.eps, w)
+
+
+# Adam's pieces, shared by the optimisers built on it (NAdam, RAdam, Adamax): each writes
+# into the scratch array ``w`` (shaped like θ) and updates its first argument in place.
+
+
+def update_first_moment(m, g, beta1, w):
+    """m_t ← β1 m_{t-1} + (1 - β1) g_t, in place (torch's ``exp_avg.lerp_(g, 1 - β1)``)."""
+    m += np.multiply(1 - beta1, np.subtract(g, m, out=w), out=w)  # m + (1 - β1)(g - m)
+
+
+def update_moments(m, v, g, betas, w):
+    """Adam's two averages, in place: m_t as :func:`update_first_moment`, and
+    v_t ← β2 v_{t-1} + (1 - β2) g_t²."""
+    beta1, beta2 = betas
+    update_first_moment(m, g, beta1, w)
+    v *= beta2
+    v += np.multiply(1 - beta2, np.square(g, out=w), out=w)
+
+
+def adam_denominator(v, t, beta2, eps, out):
+    """√v̂_t + ε, with v̂_t = v_t / (1 - β2^t), written into ``out`` (ε outside the root)."""
+    sqrt_v_hat = np.divide(np.sqrt(v, out=out), (1 - beta2**t) ** 0.5, out=out)
+    return np.add(sqrt_v_hat, eps, out=out)
+
+
+def adam_step(theta, m, v, t, lr, betas, eps, w):
+    """θ_t ← θ_{t-1} - γ m̂_t / (√v̂_t + ε), m̂_t = m_t / (1 - β1^t), v̂_t = v_t / (1 - β2^t)."""
+    beta1, beta2 = betas
+    denom = adam_denominator(v, t, beta2, eps, w)
+    theta -= np.multiply(lr / (1 - beta1**t), np.divide(m, denom, out=w), out=w)
 
 
 class AdamW(Adam):

@@ -118,6 +118,19 @@ class Optimizer:
             return np.subtract(g, grad, out=g) if self.maximize else np.add(g, grad, out=g)
         return np.negative(grad, out=work["g"]) if self.maximize else grad
 
+    def _weight_decayed_gradient(self, theta, grad, weight_decay, decoupled, work):
+        """g_t with λ where ``decoupled`` (``decoupled_weight_decay``) puts it; returns g_t.
+
+        Decoupled (AdamW, NAdamW, RAdamW): g_t is the gradient alone and θ_{t-1} shrinks by
+        itself (:meth:`_decay`, applied here); otherwise λθ_{t-1} joins g_t as an L2 term
+        (:meth:`_gradient`), and goes wherever the algorithm sends g_t.
+        """
+        if not decoupled:
+            return self._gradient(theta, grad, weight_decay, work)  # g_t ← g_t + λθ_{t-1}
+        g = self._gradient(theta, grad, 0.0, work)  # no L2 term
+        self._decay(theta, weight_decay)  # θ_{t-1} ← θ_{t-1}(1 - γλ), outside g_t
+        return g
+
     def _check_grads(self, grads):
         if isinstance(grads, np.ndarray):
             raise TypeError("grads must be a list of arrays aligned with params, got an array")

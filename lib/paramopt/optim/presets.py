@@ -5,16 +5,23 @@ One table, :data:`PRESETS`, names the variants the chapters compare ("Momentum",
 :mod:`paramopt.optim` is found by its own name too.
 """
 
+from paramopt.optim.adadelta import Adadelta
 from paramopt.optim.adagrad import Adagrad
 from paramopt.optim.adam import Adam, AdamW
+from paramopt.optim.adamax import Adamax
 from paramopt.optim.decoupled import DecoupledWeightDecay
+from paramopt.optim.nadam import NAdam
+from paramopt.optim.radam import RAdam
 from paramopt.optim.rmsprop import RMSprop
 from paramopt.optim.sgd import SGD
 
 __all__ = ["CLASSES", "PRESETS", "create"]
 
 #: the optimiser classes, by name
-CLASSES = {cls.__name__: cls for cls in (SGD, Adagrad, RMSprop, Adam, AdamW)}
+CLASSES = {
+    cls.__name__: cls
+    for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adadelta)
+}
 
 #: preset name → (class name, the hyperparameters that define it, decoupled weight decay?)
 PRESETS = {
