@@ -169,6 +169,11 @@ OPTIMIZERS_TO_SAVE = {
     "SGDW": lambda p: po.optim.create("SGDW", p, lr=0.05),
     "Nesterov": lambda p: po.optim.create("Nesterov", p, lr=0.05),
     "Decoupled(RMSprop)": lambda p: po.optim.DecoupledWeightDecay(po.optim.RMSprop(p), 0.1),
+    "Adafactor": lambda p: po.optim.Adafactor(p, lr=0.05, weight_decay=0.1),  # row/col, variance
+    # Muon takes the matrix only: AdamW the vector, as one optimiser
+    "Composite(Muon, AdamW)": lambda p: po.optim.Composite(
+        p, [po.optim.Muon(p[:1], lr=0.02), po.optim.AdamW(p[1:], lr=0.01)]
+    ),
 }
 
 

@@ -16,8 +16,12 @@ def test_every_optimiser_has_a_grid_a_style_and_builds():
         assert po.optim.create(name, [np.zeros(3)], lr=0.1).lr == 0.1
     markers = [style["marker"] for style in OPTIMIZER_STYLE.values()]
     assert len(set(markers)) == len(markers)  # told apart without colour
-    colours = [style["color"] for name, style in OPTIMIZER_STYLE.items() if name != "AMSGrad"]
-    assert len(set(colours)) == len(colours) and set(colours) <= set(OKABE_ITO.values())
+    assert {style["color"] for style in OPTIMIZER_STYLE.values()} <= set(OKABE_ITO.values())
+    # eight colours for more optimisers: one colour is shared only with another line style
+    looks = [(style["color"], style["linestyle"]) for style in OPTIMIZER_STYLE.values()]
+    assert len(set(looks)) == len(looks)
+    first = [style["color"] for name, style in OPTIMIZER_STYLE.items() if name in LR_GRID]
+    assert len(set(first)) == len(first)  # the chapter's own optimisers: one colour each
 
 
 def test_search_trains_each_triple_and_a_seed_fixes_the_start(search, digits_split):

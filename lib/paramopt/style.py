@@ -53,6 +53,11 @@ OPTIMIZER_STYLE = {
     # Okabe-Ito's yellow is too faint for a line on white: AMSGrad, drawn only next to Adam,
     # shares SGD's black and is told apart by its dotted line and star marker
     "AMSGrad": {"color": OKABE_ITO["black"], "marker": "*", "linestyle": ":"},
+    # every colour is taken: from here on a colour returns with another marker and line
+    # style. Adafactor shares RMSprop's blue (a second moment, no momentum), Muon
+    # Momentum's orange (momentum, orthogonalised).
+    "Adafactor": {"color": OKABE_ITO["blue"], "marker": "H", "linestyle": ":"},
+    "Muon": {"color": OKABE_ITO["orange"], "marker": "8", "linestyle": "-"},
 }
 
 

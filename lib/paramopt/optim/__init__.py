@@ -9,6 +9,14 @@ Each takes a list of float arrays and updates them in place with ``step(grads)``
 ``Adam`` it is ``AdamW``). :func:`create` builds any of them, or a named preset
 ("Momentum", "Nesterov", "AMSGrad", "SGDW"), by its name.
 
+Two optimisers treat a matrix as a matrix. :class:`Adafactor` keeps, for an n×m
+parameter, n + m second-moment numbers instead of nm (:func:`factored_second_moment`
+rebuilds the estimate). :class:`Muon` steps 2-D parameters only, along the orthogonalised
+momentum (:func:`newton_schulz`, at the rate :func:`adjusted_lr`); :class:`Composite`
+makes one optimiser of several, e.g. Muon on the weight matrices and AdamW on the rest::
+
+    opt = paramopt.optim.Composite(params, [Muon(matrices), AdamW(others)])
+
 :mod:`paramopt.optim.lr_scheduler` holds torch's learning-rate schedulers (StepLR,
 CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau, ...), which write an optimiser's
 ``lr`` between steps. Every optimiser and scheduler saves and restores itself with
@@ -21,9 +29,12 @@ CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau, ...), which write an optimiser
 """
 
 from paramopt.optim import lr_scheduler
+from paramopt.optim.adafactor import Adafactor, factored_second_moment
 from paramopt.optim.adagrad import Adagrad
 from paramopt.optim.adam import Adam, AdamW
+from paramopt.optim.composite import Composite
 from paramopt.optim.decoupled import DecoupledWeightDecay
+from paramopt.optim.muon import Muon, adjusted_lr, newton_schulz
 from paramopt.optim.optimizer import Optimizer
 from paramopt.optim.presets import CLASSES, PRESETS, create
 from paramopt.optim.rmsprop import RMSprop
@@ -35,10 +46,16 @@ __all__ = [
     "RMSprop",
     "Adam",
     "AdamW",
+    "Adafactor",
+    "Muon",
     "DecoupledWeightDecay",
+    "Composite",
     "Optimizer",
     "CLASSES",
     "PRESETS",
     "create",
+    "factored_second_moment",
+    "newton_schulz",
+    "adjusted_lr",
     "lr_scheduler",
 ]

@@ -5,16 +5,18 @@ One table, :data:`PRESETS`, names the variants the chapters compare ("Momentum",
 :mod:`paramopt.optim` is found by its own name too.
 """
 
+from paramopt.optim.adafactor import Adafactor
 from paramopt.optim.adagrad import Adagrad
 from paramopt.optim.adam import Adam, AdamW
 from paramopt.optim.decoupled import DecoupledWeightDecay
+from paramopt.optim.muon import Muon
 from paramopt.optim.rmsprop import RMSprop
 from paramopt.optim.sgd import SGD
 
 __all__ = ["CLASSES", "PRESETS", "create"]
 
 #: the optimiser classes, by name
-CLASSES = {cls.__name__: cls for cls in (SGD, Adagrad, RMSprop, Adam, AdamW)}
+CLASSES = {cls.__name__: cls for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, Adafactor, Muon)}
 
 #: preset name → (class name, the hyperparameters that define it, decoupled weight decay?)
 PRESETS = {
