@@ -175,6 +175,11 @@ OPTIMIZERS_TO_SAVE = {
     "RAdam": lambda p: po.optim.RAdam(p, lr=0.01, weight_decay=0.01),
     "Adamax": lambda p: po.optim.Adamax(p, lr=0.01, weight_decay=0.01, maximize=True),
     "Adadelta": lambda p: po.optim.Adadelta(p, rho=0.8, weight_decay=0.01),
+    "Adafactor": lambda p: po.optim.Adafactor(p, lr=0.05, weight_decay=0.1),  # row/col, variance
+    # Muon takes the matrix only: AdamW the vector, as one optimiser
+    "Composite(Muon, AdamW)": lambda p: po.optim.Composite(
+        p, [po.optim.Muon(p[:1], lr=0.02), po.optim.AdamW(p[1:], lr=0.01)]
+    ),
 }
 
 

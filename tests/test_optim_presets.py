@@ -6,13 +6,17 @@ import pytest
 import paramopt as po
 from paramopt.style import OPTIMIZER_STYLE
 
+#: optimisers that take matrices only, and the second parameter they get instead of a vector
+MATRICES_ONLY = {"Muon": (3, 1)}
+
 
 @pytest.mark.parametrize("name", [*po.optim.CLASSES, *po.optim.PRESETS])
 def test_create_builds_every_class_and_preset(name):
-    params = [np.ones((2, 3)), np.zeros(3)]
+    second = MATRICES_ONLY.get(name, (3,))
+    params = [np.ones((2, 3)), np.zeros(second)]
     opt = po.optim.create(name, params, lr=0.05)
     assert isinstance(opt, po.optim.Optimizer) and opt.params == params and opt.lr == 0.05
-    opt.step([np.ones((2, 3)), np.ones(3)])
+    opt.step([np.ones((2, 3)), np.ones(second)])
     assert np.all(params[0] < 1)
 
 

@@ -61,6 +61,10 @@ OPTIMIZER_STYLE = {
     "RAdam": {"color": OKABE_ITO["green"], "marker": "p", "linestyle": "-."},
     "Adamax": {"color": OKABE_ITO["orange"], "marker": "h", "linestyle": ":"},
     "Adadelta": {"color": OKABE_ITO["blue"], "marker": "<", "linestyle": "--"},
+    # Adafactor shares RMSprop's blue (a second moment, no momentum), Muon Momentum's
+    # orange (momentum, orthogonalised)
+    "Adafactor": {"color": OKABE_ITO["blue"], "marker": "H", "linestyle": ":"},
+    "Muon": {"color": OKABE_ITO["orange"], "marker": "8", "linestyle": "-"},
 }
 
 

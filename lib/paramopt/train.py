@@ -24,6 +24,7 @@ from paramopt.classifier import margins, mean_loss_and_grad
 from paramopt.data import minibatches
 from paramopt.nn.losses import CrossEntropyLoss, Loss
 from paramopt.nn.module import Module
+from paramopt.optim.composite import Composite
 from paramopt.optim.decoupled import DecoupledWeightDecay
 from paramopt.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from paramopt.optim.optimizer import Optimizer
@@ -174,11 +175,12 @@ def fit(
     """Train ``model`` for ``epochs`` epochs of minibatches; return a :class:`History`.
 
     ``optimizer`` must update ``model.parameters()`` (build it as
-    ``optim.SGD(model.parameters(), lr=…)``). ``rng`` (a ``numpy.random.Generator`` or an
-    int seed) shuffles the examples anew every epoch; it draws nothing else, so the same
-    seed, the same initial model and the same optimiser give the same history.
-    ``batch_size = len(X)`` is full-batch gradient descent. ``X`` (and ``X_val``) are
-    cast to the model's dtype.
+    ``optim.SGD(model.parameters(), lr=…)``, or join several into one with
+    ``optim.Composite(model.parameters(), [optim.Muon(matrices), optim.AdamW(others)])``).
+    ``rng`` (a ``numpy.random.Generator`` or an int seed) shuffles the examples anew every
+    epoch; it draws nothing else, so the same seed, the same initial model and the same
+    optimiser give the same history. ``batch_size = len(X)`` is full-batch gradient
+    descent. ``X`` (and ``X_val``) are cast to the model's dtype.
 
     Raises :class:`paramopt.Diverged` at the first step k whose minibatch loss or the
     model's output is not finite (``what = "loss"``), whose gradient is not finite
@@ -192,7 +194,7 @@ def fit(
     model = _check_model(model)
     if not isinstance(loss, Loss):
         raise TypeError(f"loss must be a paramopt.nn loss (e.g. CrossEntropyLoss()), got {loss!r}")
-    if not isinstance(optimizer, Optimizer | DecoupledWeightDecay):
+    if not isinstance(optimizer, Optimizer | DecoupledWeightDecay | Composite):
         raise TypeError(f"optimizer must be a paramopt.optim optimiser, got {optimizer!r}")
     params = model.parameters()
     if len(optimizer.params) != len(params) or any(

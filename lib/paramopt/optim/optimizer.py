@@ -41,6 +41,19 @@ class Work(dict):
         return array
 
 
+def lerp(start, end, weight, out, tmp):
+    """``out ← start + weight (end − start)``, as ``torch.lerp`` computes it; returns ``out``.
+
+    For |weight| < ½ torch writes start + w (end − start), else end − (end − start)(1 − w),
+    so that weight = 1 gives ``end`` exactly. ``tmp`` is a scratch array of ``out``'s shape,
+    neither ``start`` nor ``end``; ``out`` may be either (``start``: torch's ``lerp_``).
+    """
+    diff = np.subtract(end, start, out=tmp)  # end − start
+    if abs(weight) < 0.5:
+        return np.add(start, np.multiply(weight, diff, out=tmp), out=out)
+    return np.subtract(end, np.multiply(diff, 1 - weight, out=tmp), out=out)
+
+
 class CheckedGrads(list):
     """Gradients already checked against ``params``: a step on them checks nothing again."""
 
@@ -198,8 +211,9 @@ class Optimizer:
                 f"state_dict is for params {group['params']!r}, this optimiser has {n} params"
             )
         hyper = {k: v for k, v in group.items() if k not in ("initial_lr", "params")}
-        try:  # the constructor's own checks, on a stand-in parameter
-            probe = type(self)([np.zeros(1)], **{**hyper, "lr": 0.0})
+        try:  # the constructor's own checks, on a stand-in parameter of params[0]'s ndim
+            # (the state Adafactor keeps depends on it, and Muon takes matrices only)
+            probe = type(self)([np.zeros((1,) * self.params[0].ndim)], **{**hyper, "lr": 0.0})
             # any finite rate: a scheduler may leave one < 0 (OneCycleLR's last, as torch)
             lr = check_real("lr", hyper["lr"])
         except (TypeError, ValueError) as error:

@@ -6,10 +6,12 @@ One table, :data:`PRESETS`, names the variants the chapters compare ("Momentum",
 """
 
 from paramopt.optim.adadelta import Adadelta
+from paramopt.optim.adafactor import Adafactor
 from paramopt.optim.adagrad import Adagrad
 from paramopt.optim.adam import Adam, AdamW
 from paramopt.optim.adamax import Adamax
 from paramopt.optim.decoupled import DecoupledWeightDecay
+from paramopt.optim.muon import Muon
 from paramopt.optim.nadam import NAdam
 from paramopt.optim.radam import RAdam
 from paramopt.optim.rmsprop import RMSprop
@@ -20,7 +22,7 @@ __all__ = ["CLASSES", "PRESETS", "create"]
 #: the optimiser classes, by name
 CLASSES = {
     cls.__name__: cls
-    for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adadelta)
+    for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adadelta, Adafactor, Muon)
 }
 
 #: preset name → (class name, the hyperparameters that define it, decoupled weight decay?)
