@@ -9,7 +9,7 @@ MATHJAX := book/_static/vendor/mathjax
 NOTEBOOK_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 NOTEBOOKS = $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: book test lint unit notebooks notebooks-kernels build-strict build-exercises browser pdf pdf-check serve lab bench clean venv vendor
+.PHONY: book test lint unit notebooks notebooks-kernels build-strict build-exercises browser pdf environments serve lab bench clean venv vendor
 
 venv: $(BIN)/.installed
 $(BIN)/.installed: requirements.txt pyproject.toml
@@ -51,41 +51,46 @@ EDITION ?= book
 book: venv vendor
 ifeq ($(EDITION),book)
 	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	$(MAKE) pdf
 else
+	rm -rf _build/$(EDITION)/_build/html  # nothing of an earlier build (sources) survives
 	$(NOTEBOOK_ENV) PARAMOPT_EDITION=$(EDITION) $(BIN)/jupyter-book build . \
 		--warningiserror --keep-going --all --path-output _build/$(EDITION)
 	ln -sfn _build/html _build/$(EDITION)/html
 endif
 
-test: venv vendor lint unit notebooks-kernels build-strict build-exercises browser
+test: venv vendor lint unit notebooks-kernels build-strict pdf build-exercises browser environments
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check lib tests benchmarks
 
 unit:
-	$(BIN)/pytest -x -q -m "not browser and not pdf" tests
+	$(BIN)/pytest -x -q -n 2 -m "not browser and not pdf and not environments" tests
 
 # Every notebook under book/, found by glob; the chapters' own asserts do the checking.
 notebooks: venv
 	$(NOTEBOOK_ENV) $(BIN)/pytest -x -q --nbval-lax -p no:randomly $(NOTEBOOKS)
 
-# The same under every OpenBLAS kernel this CPU can run, with 1 and 2 BLAS threads: each
-# kernel rounds float32 sums in its own order, so a claim resting on one lucky rounding
-# fails here rather than on a reader's machine. Kernels the CPU lacks are skipped with a
-# message (tests/openblas_kernels.py); "default" is OpenBLAS's own choice when it is none
-# of these. Two notebooks run at once (one per core; --dist loadfile keeps a notebook's
-# cells together).
+# The same under every OpenBLAS kernel this CPU can run, with 1 BLAS thread, then under
+# the kernel OpenBLAS picks by itself with 2 threads: each kernel, and each way of
+# splitting a sum between threads, rounds float32 sums in its own order, so a claim
+# resting on one lucky rounding fails here rather than on a reader's machine. (The build
+# runs OpenBLAS's own pick with 1 thread once more.) Kernels the CPU lacks are skipped with
+# a message (tests/openblas_kernels.py); "default" is OpenBLAS's own choice when it is
+# none of these. Two notebooks run at once (one per core; --dist loadfile keeps a
+# notebook's cells together).
 KERNELS := Haswell SkylakeX Sandybridge Prescott
-BLAS_THREADS := 1 2
+NBVAL_RUN = $(BIN)/pytest -x -q --nbval-lax -p no:randomly -n 2 --dist loadfile $(NOTEBOOKS)
 notebooks-kernels: venv
 	kernels=$$($(BIN)/python tests/openblas_kernels.py $(KERNELS)); \
-	for kernel in $$kernels; do for threads in $(BLAS_THREADS); do \
-	  echo "== notebooks: OpenBLAS kernel $$kernel, $$threads thread(s)"; \
+	for kernel in $$kernels; do \
+	  echo "== notebooks: OpenBLAS kernel $$kernel, 1 thread"; \
 	  ( if [ "$$kernel" != default ]; then export OPENBLAS_CORETYPE=$$kernel; fi; \
-	    OPENBLAS_NUM_THREADS=$$threads OMP_NUM_THREADS=$$threads $(BIN)/pytest -x -q \
-	      --nbval-lax -p no:randomly -n 2 --dist loadfile $(NOTEBOOKS) ); \
-	done; done
+	    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(NBVAL_RUN) ); \
+	done
+	echo "== notebooks: the kernel OpenBLAS picks, 2 threads"
+	OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 $(NBVAL_RUN)
 
 build-strict:
 	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . $(BUILD_FLAGS)
@@ -95,19 +100,22 @@ build-exercises: venv vendor
 	$(MAKE) book EDITION=exercises
 
 browser: $(NODE_MODULES)
-	$(BIN)/pytest -x -q -m browser tests
+	$(BIN)/pytest -x -q -m "browser or pdf" tests
+
+# A downloaded chapter and the Binder files, each in a fresh virtual environment
+# (tests/test_environments.py; pip fetches from the package index).
+environments:
+	$(BIN)/pytest -x -q -m environments tests
 
 # The whole book as one PDF, _build/pdf/parameter-optimization.pdf: Sphinx's singlehtml
 # builder (notebooks from the execution cache) printed by headless Chromium
-# (book/_ext/print_book.py), then copied into the website, whose intro links it.
+# (book/_ext/print_book.py), then copied into the website, whose download menu links it.
+# `make book` ends with it; `pytest -m pdf tests` checks it (part of `make browser`).
 PDF := _build/pdf/parameter-optimization.pdf
 pdf: venv vendor
 	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . --builder singlehtml --warningiserror --keep-going
 	$(BIN)/python book/_ext/print_book.py _build/singlehtml $(PDF)
 	if [ -d _build/html ]; then cp $(PDF) _build/html/; fi
-
-pdf-check: pdf
-	$(BIN)/pytest -x -q -m pdf tests
 
 serve: book
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000

@@ -79,3 +79,14 @@ def test_the_sentence_check_would_see_a_leaked_solution(editions):
     solution = editions["book", chapter]["solutions"][0]
     assert sentences(solution), "every solution has a sentence of its own to look for"
     assert any(s in editions["book", chapter]["text"] for s in sentences(solution))
+
+
+def test_the_exercises_edition_offers_nothing_that_holds_the_solutions():
+    """No sources, executed notebooks, PDF, or launch into Binder: each holds the solutions."""
+    assert not (EXERCISES / "_sources").exists() and not (EXERCISES / "notebooks").exists()
+    assert (BOOK / "_sources").exists() and (BOOK / "notebooks").exists()
+    for chapter in CHAPTERS:
+        page = (EXERCISES / chapter).read_text()
+        for offer in ("download-buttons", "launch-buttons", "_sources/", ".pdf", "binder"):
+            assert offer not in page, (chapter, offer)
+        assert "download-buttons" in (BOOK / chapter).read_text()

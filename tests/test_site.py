@@ -61,3 +61,20 @@ def test_every_page_shows_the_version_and_how_to_cite():
         assert f"Version {paramopt.__version__}" in footer[:400], page
         link = re.search(r'href="([^"]*)#how-to-cite"', footer[:400])
         assert link and link.group(1) in ("", "intro.html", "book/intro.html"), page
+
+
+def test_the_download_menu_and_the_intro_link_the_book_pdf():
+    """make pdf copies the book into the site; every page's menu offers it, not print()."""
+    assert (SITE / "parameter-optimization.pdf").stat().st_size > 1_000_000
+    for page in PAGES:
+        html = (SITE / page).read_text()
+        if "download-buttons" not in html:
+            continue
+        menu = html[html.index("download-buttons") :]
+        link = re.search(r'href="([^"]*)"\s+[^>]*btn-download-pdf-button', menu)
+        assert link, page
+        assert (SITE / page).parent.joinpath(link.group(1)).resolve() == (
+            SITE / "parameter-optimization.pdf"
+        ).resolve(), page
+        assert "window.print()" not in menu[:3000], page
+    assert 'href="../parameter-optimization.pdf"' in (SITE / "book" / "intro.html").read_text()
