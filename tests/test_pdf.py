@@ -117,3 +117,10 @@ def test_cross_references_are_links_inside_the_pdf():
     assert local == 0, "links that point at the server the book was printed from"
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert len(titles) >= len(manifest()["chapters"])
+
+
+def test_the_site_serves_this_pdf():
+    """`make pdf` copies the book into the built site, where every page's menu links it."""
+    served = ROOT / "_build" / "html" / PDF.name
+    assert served.exists(), "no PDF in _build/html: build the site before `make pdf`"
+    assert served.read_bytes() == PDF.read_bytes()
