@@ -201,7 +201,23 @@ def one_cycle_lr(t, max_lr, total_steps, pct_start=0.3):
     return anneal(max_lr, start / 1e4, (t - up) / (total_steps - 1 - up))
 
 
+# -- chapter 9 (beyond_adam) ---------------------------------------------------------------
+def radam_rho(t, beta2):
+    rho_inf = 2 / (1 - beta2) - 1
+    return rho_inf - 2 * t * beta2**t / (1 - beta2**t)
+
+
+def muon_lr(lr, shape, adjust_lr_fn):
+    rows, cols = shape
+    if adjust_lr_fn is None:
+        return lr * max(1, rows / cols) ** 0.5
+    return 0.2 * lr * max(rows, cols) ** 0.5
+
+
 RIGHT = {
+    "beyond_adam-rho": radam_rho,
+    "beyond_adam-adafactor-memory": lambda n, m: n + m,
+    "beyond_adam-muon-lr": muon_lr,
     "schedules-noise-ball": noise_ball,
     "schedules-one-cycle": one_cycle_lr,
     "schedules-paper-lambda": lambda lam, lr: lam / lr,
@@ -308,6 +324,21 @@ def escape_variant(mistake):
 
 
 WRONG = [
+    ("beyond_adam-rho", lambda t, b: 2 / (1 - b) - 2 * t * b**t / (1 - b**t), "not 2/(1 − β2)"),
+    ("beyond_adam-rho", lambda t, b: 2 / (1 - b) - 1 - 2 * b**t / (1 - b**t), "factor t"),
+    ("beyond_adam-adafactor-memory", lambda n, m: n * m, "That is Adam's v"),
+    ("beyond_adam-adafactor-memory", lambda n, m: 2 * n * m, "Adam's whole state"),
+    ("beyond_adam-adafactor-memory", lambda n, m: max(n, m), "keeps both factors"),
+    (
+        "beyond_adam-muon-lr",
+        lambda lr, s, fn: muon_lr(lr, s[::-1], fn) if fn is None else muon_lr(lr, s, fn),
+        "Rows and columns swapped",
+    ),
+    (
+        "beyond_adam-muon-lr",
+        lambda lr, s, fn: lr * max(1, s[0] / s[1]) if fn is None else 0.2 * lr * max(s),
+        "Keep the square root",
+    ),
     ("schedules-noise-ball", lambda a, h, s: a * s**2 / (2 * h), "small-rate approximation"),
     ("schedules-noise-ball", lambda a, h, s: a * s / (h * (2 - a * h)), "σ is a standard"),
     ("schedules-paper-lambda", lambda lam, lr: lam * lr, "You multiplied by α"),

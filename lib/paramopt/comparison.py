@@ -1,4 +1,4 @@
-"""A fair comparison of optimisers: chapter 9's learning-rate search over seeds.
+"""A fair comparison of optimisers: chapter 10's learning-rate search over seeds.
 
 :func:`lr_search` trains a seeded MLP with each optimiser, each learning rate of its grid
 and each of several seeds, every run from the same initial weights and batches for one

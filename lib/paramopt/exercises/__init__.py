@@ -44,6 +44,7 @@ from paramopt.exercises import (  # noqa: F401
     adagrad,
     adam,
     backprop,
+    beyond_adam,
     checking,
     digits,
     framework,

@@ -1,4 +1,4 @@
-"""Checkers for chapter 9, the digits: the scale of the loss, an untouched test set, paired
+"""Checkers for chapter 10, the digits: the scale of the loss, an untouched test set, paired
 seeds."""
 
 import numpy as np

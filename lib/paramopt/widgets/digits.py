@@ -1,4 +1,4 @@
-"""Chapter 9's explorer: the curves of every run of the learning-rate search.
+"""Chapter 10's explorer: the curves of every run of the learning-rate search.
 
 The runs come from :func:`paramopt.comparison.lr_search`; nothing is trained at display.
 """
