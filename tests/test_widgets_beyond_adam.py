@@ -34,7 +34,7 @@ def test_size_and_every_control_changes_the_default_frame(explorer):
 
 def test_descriptions_state_the_numbers(explorer):
     text = explorer.frame(steps=5, coefficients="Muon's quintic").text
-    assert text.startswith("5 Newton–Schulz steps with the Muon's quintic (a, b, c) = (3.4445")
+    assert text.startswith("5 Newton–Schulz steps, Muon's quintic (a, b, c) = (3.4445, −4.775")
     assert "σ = 0.01 becomes" in text and "lie between" in text
     assert "e-0" not in text
 

@@ -76,9 +76,10 @@ def describe_newton_schulz(result, steps, coefficients):
     a, b, c = variants.COEFFICIENTS[coefficients]
     after = result["after"]
     at = float(variants.newton_schulz_map(0.01, (a, b, c), steps))
+    abc = ", ".join(f"{x:g}".replace("-", "−") for x in (a, b, c))
     return (
-        f"{steps} Newton–Schulz steps with the {coefficients} (a, b, c) = ({a:g}, {b:g}, "
-        f"{c:g}): σ = 0.01 becomes {number(at, 3, trim=True)}; the {SHAPE[0]}×{SHAPE[1]} "
+        f"{steps} Newton–Schulz steps, {coefficients} (a, b, c) = ({abc}): "
+        f"σ = 0.01 becomes {number(at, 3, trim=True)}; the {SHAPE[0]}×{SHAPE[1]} "
         f"matrix's normalised singular values, from "
         f"{number(result['before'].min(), 2, trim=True)} to "
         f"{number(result['before'].max(), 2, trim=True)} before, lie between "
