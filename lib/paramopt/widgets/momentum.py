@@ -72,6 +72,9 @@ SHOWN_STEPS = 300  # the valley panel draws at most this many steps
 _GRID = (np.linspace(0.0, 4.2, 211), np.linspace(0.0, 0.999, 151))  # αL, β
 _LEVELS = [0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 1.0]
 _HB = OPTIMIZER_STYLE["Momentum"]["color"]
+# what moves from setting to setting is drawn above the axes (2.5) and the legends, so the
+# live view redraws neither the tick labels nor the legends for it
+_MOVING, _FIXED_TOP = 2.6, 2.55
 
 
 def _polyak(kappa):
@@ -150,7 +153,7 @@ def draw_kappa(fig, result, kappa, setting):
     phase.plot(edge, edge / 2 - 1, color="black", lw=1)  # αL = 2(1 + β)
     lr_hb, beta_hb, rho_hb = shared["polyak"]
     phase.plot(lr_hb * kappa, beta_hb, "*", color="white", mec="black", ms=13)
-    (here,) = phase.plot([], [], "o", color=_HB, mec="black", ms=8)
+    (here,) = phase.plot([], [], "o", color=_HB, mec="black", ms=8, zorder=_MOVING)
     phase.set(xlim=(0, 4.2), ylim=(0, 1), xlabel="step size αL", ylabel="momentum β")
     phase.set_title(f"rate ρ(α, β) at κ = {kappa:g}", fontsize=10)
 
@@ -160,11 +163,11 @@ def draw_kappa(fig, result, kappa, setting):
     versus.semilogx(k, (np.sqrt(k) - 1) / (np.sqrt(k) + 1), color=_HB, lw=1.8,
                     label="Polyak: (√κ−1)/(√κ+1)")  # fmt: skip
     versus.axvline(kappa, color="#999999", lw=0.8, ls=":")
-    (dot,) = versus.plot([], [], "o", color=_HB, mec="black", ms=8, label="this setting")
+    (dot,) = versus.plot([], [], "o", color=_HB, mec="black", ms=8, label="this setting",
+                        zorder=_MOVING)  # fmt: skip
     versus.set(xlim=(1, 3000), ylim=(0, 1.06), xlabel="condition number κ", ylabel="rate ρ")
-    versus.legend(fontsize=8, loc="lower right")
+    versus.legend(fontsize=8, loc="lower right").set_zorder(_FIXED_TOP)
     versus.grid(alpha=0.3)
-    rate_title = versus.set_title("", fontsize=10)
     versus.xaxis.set_minor_locator(NullLocator())  # fewer ticks: a faster full drawing
 
     height = shared["height"]
@@ -174,12 +177,12 @@ def draw_kappa(fig, result, kappa, setting):
     for level in f0 * np.geomspace(1e-3, (3.2**2 + kappa * height**2) / (2 * f0), 9):
         valley.plot(np.sqrt(2 * level) * np.cos(turn), np.sqrt(2 * level / kappa) * np.sin(turn),
                     color="#bbbbbb", lw=0.6)  # fmt: skip
-    (path,) = valley.plot([], [], "-", color=_HB, lw=0.9)
-    valley.plot(*start, "ks", ms=6)
+    (path,) = valley.plot([], [], "-", color=_HB, lw=0.9, zorder=_MOVING)
+    valley.plot(*start, "ks", ms=6, zorder=_MOVING + 1)
     valley.plot(0, 0, "+", color="black", ms=9)
     valley.set(xlim=(-3.2, 3.2), ylim=(-height, height), xlabel="θ₁ (curvature μ = 1)",
                ylabel=f"θ₂ (curvature L = {kappa:g})")  # fmt: skip
-    valley_title = valley.set_title("", fontsize=10)
+    valley.set_title(f"the run (at most {SHOWN_STEPS} steps shown)", fontsize=10)
 
     steps = np.arange(shared["xmax"] + 1)
     for key, style in (
@@ -188,13 +191,14 @@ def draw_kappa(fig, result, kappa, setting):
     ):
         reference = shared["runs"][key].distance[: len(steps)]
         distance.semilogy(steps[: len(reference)], reference, lw=1, color="#999999", **style)
-    (curve,) = distance.semilogy([], [], color=_HB, lw=1.8, label="this run")
-    (predicted,) = distance.semilogy([], [], color="black", lw=1, ls=":", label="ρᵗ")
+    (curve,) = distance.semilogy([], [], color=_HB, lw=1.8, label="this run", zorder=_MOVING)
+    (predicted,) = distance.semilogy([], [], color="black", lw=1, ls=":", label="ρᵗ",
+                                     zorder=_MOVING)  # fmt: skip
     distance.set_yticks([1e-6, 1e-4, 1e-2, 1.0, 1e2])
     distance.yaxis.set_minor_locator(NullLocator())
     distance.set(xlim=(0, shared["xmax"]), ylim=(momentum.VALLEY_TOL, 1e2), xlabel="step t",
                  ylabel="‖θₜ‖ / ‖θ₀‖")  # fmt: skip
-    distance.legend(fontsize=8, loc="upper right")
+    distance.legend(fontsize=8, loc="upper right").set_zorder(_FIXED_TOP)
     status = distance.set_title("", fontsize=10)
     drawn = kappa
 
@@ -206,16 +210,8 @@ def draw_kappa(fig, result, kappa, setting):
         dot.set_data([kappa], [min(run.rate, 1.04)])
         dot.set_marker("X" if run.rate >= 1 else "o")
         dot.set_color(OKABE_ITO["vermillion"] if run.rate >= 1 else _HB)
-        rate_title.set_text(f"this setting: ρ = {run.rate:.3f}" + (" > 1" if run.rate >= 1 else ""))
         shown = run.path[: SHOWN_STEPS + 1]
         path.set_data(shown[:, 0], shown[:, 1])
-        steps_run = len(shown) - 1
-        if run.diverged_at is not None:
-            valley_title.set_text(f"the {steps_run} steps before it diverged")
-        elif len(run.path) > SHOWN_STEPS + 1:
-            valley_title.set_text(f"first {SHOWN_STEPS} of {len(run.path) - 1} steps")
-        else:
-            valley_title.set_text(f"all {steps_run} steps")
         drawn_distance = run.distance[: shared_xmax + 1]
         curve.set_data(np.arange(len(drawn_distance)), drawn_distance)
         if run.rate < 1:
@@ -225,7 +221,7 @@ def draw_kappa(fig, result, kappa, setting):
             predicted.set_data([], [])
         status.set_text(_status(run))
         status.set_color(OKABE_ITO["vermillion"] if run.diverged_at else "black")
-        return [here, dot, rate_title, path, valley_title, curve, predicted, status]
+        return [here, dot, path, curve, predicted, status]
 
     shared_xmax = shared["xmax"]
     return update
