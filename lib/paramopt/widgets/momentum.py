@@ -72,8 +72,8 @@ SHOWN_STEPS = 300  # the valley panel draws at most this many steps
 _GRID = (np.linspace(0.0, 4.2, 211), np.linspace(0.0, 0.999, 151))  # αL, β
 _LEVELS = [0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 1.0]
 _HB = OPTIMIZER_STYLE["Momentum"]["color"]
-# what moves from setting to setting is drawn above the axes (2.5) and the legends, so the
-# live view redraws neither the tick labels nor the legends for it
+# what moves from setting to setting is drawn above the axes (2.5), the legends and the fixed
+# titles, so the live view redraws none of them for it
 _MOVING, _FIXED_TOP = 2.6, 2.55
 
 
@@ -155,7 +155,7 @@ def draw_kappa(fig, result, kappa, setting):
     phase.plot(lr_hb * kappa, beta_hb, "*", color="white", mec="black", ms=13)
     (here,) = phase.plot([], [], "o", color=_HB, mec="black", ms=8, zorder=_MOVING)
     phase.set(xlim=(0, 4.2), ylim=(0, 1), xlabel="step size αL", ylabel="momentum β")
-    phase.set_title(f"rate ρ(α, β) at κ = {kappa:g}", fontsize=10)
+    phase.set_title(f"rate ρ(α, β) at κ = {kappa:g}", fontsize=10).set_zorder(_FIXED_TOP)
 
     k = np.geomspace(1, 3000, 200)
     versus.semilogx(k, (k - 1) / (k + 1), color="black", ls="--", lw=1.5,
@@ -182,7 +182,9 @@ def draw_kappa(fig, result, kappa, setting):
     valley.plot(0, 0, "+", color="black", ms=9)
     valley.set(xlim=(-3.2, 3.2), ylim=(-height, height), xlabel="θ₁ (curvature μ = 1)",
                ylabel=f"θ₂ (curvature L = {kappa:g})")  # fmt: skip
-    valley.set_title(f"the run (at most {SHOWN_STEPS} steps shown)", fontsize=10)
+    valley.set_title(f"the run (at most {SHOWN_STEPS} steps shown)", fontsize=10).set_zorder(
+        _FIXED_TOP
+    )
 
     steps = np.arange(shared["xmax"] + 1)
     for key, style in (
