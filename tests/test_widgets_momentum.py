@@ -16,7 +16,7 @@ def explorer():
 
 
 def test_size_and_every_control_changes_the_default_frame(explorer):
-    assert np.prod([len(c.values) for c in explorer.controls.values()]) == 35
+    assert np.prod([len(c.values) for c in explorer.controls.values()]) == 30
     default = {name: c.value for name, c in explorer.controls.items()}
     assert default == {"kappa": 100, "setting": "polyak"}
     png = explorer.frame(**default).png
