@@ -621,3 +621,32 @@ def test_the_readers_arrays_are_copies():
         return out
 
     assert po.exercises.check("weight_decay-adamw-step", mutating).ok
+
+
+# -- chapter 4: Polyak's optimal momentum (κ explorer)
+def optimal_beta(kappa):
+    rho = (kappa**0.5 - 1) / (kappa**0.5 + 1)
+    return rho * rho
+
+
+RIGHT["momentum-optimal-beta"] = optimal_beta
+
+
+def test_momentum_optimal_beta_right_answer_passes():
+    result = po.exercises.check("momentum-optimal-beta", optimal_beta)
+    assert result.ok, result.message
+    assert optimal_beta(100.0) == pytest.approx(momentum.optimal_heavy_ball(100.0, 1.0)[1])
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (lambda k: (k**0.5 - 1) / (k**0.5 + 1), "That is the rate ρ*"),
+        (lambda k: (k - 1) / (k + 1), "gradient descent's rate"),
+        (lambda k: ((k - 1) / (k + 1)) ** 2, "Square roots missing"),
+        (lambda k: 0.9, "beta"),
+    ],
+)
+def test_momentum_optimal_beta_mistakes_get_their_hint(answer, hint):
+    result = po.exercises.check("momentum-optimal-beta", answer)
+    assert not result.ok and hint in result.message, result.message

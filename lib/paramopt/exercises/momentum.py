@@ -97,3 +97,28 @@ def _convert(answer):
             },
         )
     return "SGD(lr=α(1 - β), momentum=β) reproduces the EMA form from the first step."
+
+
+@exercise("momentum-optimal-beta", "Polyak's optimal momentum for condition number κ: optimal_beta")
+def _optimal_beta(answer):
+    kappas = np.array([4.0, 10.0, 100.0, 1000.0, 1e6])
+    got = call_each(answer, [(k,) for k in kappas])
+    expected = np.array([momentum.optimal_heavy_ball(largest=k, smallest=1.0)[1] for k in kappas])
+    root = np.sqrt(kappas)
+    compare(
+        got,
+        expected,
+        at=kappas,
+        names=["beta"],
+        mistakes={
+            "That is the rate ρ* = (√κ - 1)/(√κ + 1); the momentum is its square, β* = ρ*² "
+            "(the complex roots have modulus √β).": (root - 1) / (root + 1),
+            "That is gradient descent's rate (κ - 1)/(κ + 1): the heavy ball replaces κ by √κ, "
+            "and β* is the square of its rate.": (kappas - 1) / (kappas + 1),
+            "Square roots missing: β* = ((√κ - 1)/(√κ + 1))², not ((κ - 1)/(κ + 1))².": (
+                (kappas - 1) / (kappas + 1)
+            )
+            ** 2,
+        },
+    )
+    return "β* = ((√κ - 1)/(√κ + 1))²: 0.669 at κ = 100, with rate √β* = 9/11."
