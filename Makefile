@@ -86,26 +86,27 @@ unit:
 notebooks: venv
 	$(NOTEBOOK_ENV) $(BIN)/pytest -x -q --nbval-lax -p no:randomly $(NOTEBOOKS)
 
-# The same under every OpenBLAS kernel this CPU can run, with 1 BLAS thread, then under
-# the kernel OpenBLAS picks by itself with 2 threads: each kernel, and each way of
-# splitting a sum between threads, rounds float32 sums in its own order, so a claim
+# The same under every other OpenBLAS kernel this CPU can run: each kernel, and each way
+# of splitting a sum between threads, rounds float32 sums in its own order, so a claim
 # resting on one lucky rounding fails here rather than on a reader's machine. OpenBLAS's
 # own pick at 1 thread is left to `make test`'s uncached site build, where a failing cell
-# fails the build (--except-own-pick). Kernels the CPU lacks are skipped with
-# a message (tests/openblas_kernels.py); "default" is OpenBLAS's own choice when it is
-# none of these. Two notebooks run at once (one per core; --dist loadfile keeps a
-# notebook's cells together).
+# fails the build (--except-own-pick); the other kernels run with 1 BLAS thread, but the
+# last with 2, so that a split between threads is tested too without a fourth run of
+# every notebook (with no other kernel, OpenBLAS's own pick runs with 2 threads). Kernels
+# the CPU lacks are skipped with a message (tests/openblas_kernels.py). Two notebooks run
+# at once (one per core; --dist loadfile keeps a notebook's cells together).
 KERNELS := Haswell SkylakeX Sandybridge Prescott
 NBVAL_RUN = $(BIN)/pytest -x -q --nbval-lax -p no:randomly -n 2 --dist loadfile $(NOTEBOOKS)
 notebooks-kernels: venv
 	kernels=$$($(BIN)/python tests/openblas_kernels.py --except-own-pick $(KERNELS)); \
-	for kernel in $$kernels; do \
-	  echo "== notebooks: OpenBLAS kernel $$kernel, 1 thread"; \
+	set -- $${kernels:-default}; \
+	last=$$#; i=0; \
+	for kernel in "$$@"; do \
+	  i=$$((i + 1)); threads=1; if [ $$i -eq $$last ]; then threads=2; fi; \
+	  echo "== notebooks: OpenBLAS kernel $$kernel, $$threads thread(s)"; \
 	  ( if [ "$$kernel" != default ]; then export OPENBLAS_CORETYPE=$$kernel; fi; \
-	    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(NBVAL_RUN) ); \
+	    OPENBLAS_NUM_THREADS=$$threads OMP_NUM_THREADS=$$threads $(NBVAL_RUN) ); \
 	done
-	echo "== notebooks: the kernel OpenBLAS picks, 2 threads"
-	OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 $(NBVAL_RUN)
 
 build-strict:
 	$(EXECUTE)
