@@ -94,8 +94,9 @@ notebooks: venv
 # last with 2, so that a split between threads is tested too without a fourth run of
 # every notebook (with no other kernel, OpenBLAS's own pick runs with 2 threads). Kernels
 # the CPU lacks are skipped with a message (tests/openblas_kernels.py). Two notebooks run
-# at once (one per core; --dist loadfile keeps a notebook's cells together).
-KERNELS := Haswell SkylakeX Sandybridge Prescott
+# at once (one per core; --dist loadfile keeps a notebook's cells together). Sandybridge
+# comes last: Prescott, the slowest kernel, took 2.9 min with 1 thread and 4.5 with 2.
+KERNELS := Haswell SkylakeX Prescott Sandybridge
 NBVAL_RUN = $(BIN)/pytest -x -q --nbval-lax -p no:randomly -n 2 --dist loadfile $(NOTEBOOKS)
 notebooks-kernels: venv
 	kernels=$$($(BIN)/python tests/openblas_kernels.py --except-own-pick $(KERNELS)); \
