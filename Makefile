@@ -9,7 +9,7 @@ MATHJAX := book/_static/vendor/mathjax
 NOTEBOOK_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 NOTEBOOKS = $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: book test test-pdf uncached lint unit notebooks notebooks-kernels build-strict build-exercises browser pdf environments serve lab bench clean venv vendor
+.PHONY: locales book test test-pdf uncached lint unit notebooks notebooks-kernels build-strict build-exercises browser pdf environments serve lab bench clean venv vendor
 
 venv: $(BIN)/.installed
 $(BIN)/.installed: requirements.txt pyproject.toml
@@ -48,14 +48,27 @@ BUILD_FLAGS = --warningiserror --keep-going $(if $(STATIC_CHANGED),--all)
 # book/_ext/execute.py) before the build, which then takes them all from the cache.
 EXECUTE = $(NOTEBOOK_ENV) $(BIN)/python book/_ext/execute.py _build/.jupyter_cache $(NOTEBOOKS)
 
-# The website, executing every notebook (unchanged ones come from the execution cache).
+# The Chinese edition (book/_ext/translations.py): its catalogues, locales/zh_CN/, hold a
+# translation of every English message. `make locales` merges the English pages' messages
+# into them after the English changed (changed ones become fuzzy, new ones untranslated);
+# `translations.py check`, run by every build, fails until each is translated again, and
+# `translations.py html` builds the Chinese site into _build/html/zh from the same
+# execution cache: the notebooks run once for both editions.
+TRANSLATIONS = $(NOTEBOOK_ENV) $(BIN)/python book/_ext/translations.py
+locales: venv
+	$(TRANSLATIONS) update
+
+# The website, executing every notebook (unchanged ones come from the execution cache),
+# in English (_build/html) and in Chinese (_build/html/zh).
 # `make book EDITION=exercises`: the edition to hand out, without the solutions, built into
 # _build/exercises/html from the same execution cache (book/_ext/edition.py).
 EDITION ?= book
 book: venv vendor
 ifeq ($(EDITION),book)
 	$(EXECUTE)
+	$(TRANSLATIONS) check
 	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	$(TRANSLATIONS) html
 	$(MAKE) pdf
 else
 	rm -rf _build/$(EDITION)/_build/html  # nothing of an earlier build (sources) survives
@@ -111,7 +124,9 @@ notebooks-kernels: venv
 
 build-strict:
 	$(EXECUTE)
+	$(TRANSLATIONS) check
 	$(NOTEBOOK_ENV) $(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	$(TRANSLATIONS) html
 
 # The exercises edition, from the execution cache build-strict filled.
 build-exercises: venv vendor

@@ -15,7 +15,8 @@ MODULES = sorted(p for p in LIB.rglob("*.py"))
 CHAPTERS = {p.stem for p in (ROOT / "book").glob("*.ipynb")}
 
 #: the layers, bottom first; a module may import from its own layer and the ones below
-LAYERS = {"validation": 0, "style": 0, "nn": 1, "optim": 1, "data": 1, "widgets": 3, "exercises": 4}
+LAYERS = {"validation": 0, "style": 0, "captions": 0, "nn": 1, "optim": 1, "data": 1,
+          "widgets": 3, "exercises": 4}  # fmt: skip
 CONCEPTS = 2  # every other top-level module: surfaces, train, momentum, decay, ...
 FRAMEWORK = {"widgets": {"__init__", "explorer", "controls", "playground", "figures"},
              "exercises": {"__init__", "checking"}}  # fmt: skip

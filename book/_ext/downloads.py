@@ -12,6 +12,9 @@ that runs once downloaded.
   (``notebooks/paramopt-<version>-py3-none-any.whl``). The wheel's URL is the site's
   ``html.baseurl`` (``_config.yml``), or ``$PARAMOPT_SITE`` when set (a mirror, or the
   site served locally, as tests/test_environments.py does).
+- The Chinese edition (``_build/html/zh``, book/_ext/translations.py) links the same PDF
+  and notebooks, those of the site it sits in: the printed book and the notebooks are
+  English.
 - The exercises edition (book/_ext/edition.py) offers neither, nor the sources or a
   launch into Binder: each of them holds the solutions.
 """
@@ -55,6 +58,16 @@ def edition(app):
     return app.config.html_context.get("edition", "book")
 
 
+def translated(app):
+    return (app.config.language or "en") != "en"
+
+
+def site_file(app, context, path):
+    """The URL of ``path`` in the English site, from this page (of either edition)."""
+    url = context["pathto"](path, 1)
+    return "../" + url if translated(app) else url  # the Chinese site is its zh/ folder
+
+
 def adjust_menus(app, pagename, templatename, context, doctree):
     buttons = context.get("header_buttons", [])
     if edition(app) == "exercises":
@@ -69,18 +82,20 @@ def adjust_menus(app, pagename, templatename, context, doctree):
         for i, button in enumerate(group["buttons"]):
             if button.get("label") == "download-pdf-button":
                 group["buttons"][i] = link(
-                    context["pathto"](PDF, 1),
+                    site_file(app, context, PDF),
                     "book .pdf",
-                    "The whole book as one PDF",
+                    "全书 PDF（英文）" if translated(app) else "The whole book as one PDF",
                     "fas fa-file-pdf",
                     button["label"],
                 )
             elif button.get("label") == "download-source-button" and is_notebook:
-                url = context["pathto"](f"{FOLDER}/{Path(pagename).name}.ipynb", 1)
+                url = site_file(app, context, f"{FOLDER}/{Path(pagename).name}.ipynb")
                 group["buttons"][i] = link(
                     url,
                     ".ipynb",
-                    "The notebook, executed: it runs anywhere",
+                    "已执行的笔记本（英文），下载即可运行"
+                    if translated(app)
+                    else "The notebook, executed: it runs anywhere",
                     "fas fa-code",
                     button["label"],
                 )
@@ -98,7 +113,7 @@ def link(url, text, tooltip, icon, label):
 
 
 def write_notebooks(app, exception):
-    if exception or app.builder.name != "html" or edition(app) != "book":
+    if exception or app.builder.name != "html" or edition(app) != "book" or translated(app):
         return
     from jupyter_cache import get_cache
 

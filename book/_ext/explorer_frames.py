@@ -7,10 +7,15 @@ written, this extension moves each frame into ``_images/explorer/<sha256>.png`` 
 from its content, so a frame shared by two explorers is one file) and puts its URL in the
 page instead. The page then loads the frame it shows; the static view's script fetches
 the others from this site the first time a reader reaches for the explorer's controls.
+
+Each frame's sentence (alt text and caption) comes in English and, when the explorer's
+``describe`` gives one (paramopt.captions.Caption), in Chinese. The page keeps only the
+sentences of its own language: the Chinese edition's explorers speak Chinese.
 """
 
 import base64
 import hashlib
+import html
 import json
 import re
 from pathlib import Path
@@ -18,6 +23,9 @@ from pathlib import Path
 DATA_URL = "data:image/png;base64,"
 SPEC = re.compile(r'(<script type="application/json" class="po-spec">)(.*?)(</script>)', re.S)
 FRAME = re.compile(r'(<img class="po-frame" src=")(data:image/png;base64,[A-Za-z0-9+/=]+)(")')
+EXPLORER = re.compile(r'<div class="po-explorer".*?</script></div>', re.S)
+ALT = re.compile(r'(<img class="po-frame" [^>]*?alt=")([^"]*)(")')
+CAPTION = re.compile(r'(<p class="po-caption"[^>]*>)([^<]*)(</p>)')
 FOLDER = "_images/explorer"
 
 
@@ -41,11 +49,28 @@ def move_frames(app, pagename, templatename, context, doctree):
             path.write_bytes(png)
         return context["pathto"](f"{FOLDER}/{name}", 1)
 
+    chinese = (app.config.language or "en").startswith("zh")
+
     def spec(match):
         data = json.loads(match.group(2))
         data["frames"] = [url(f) if f.startswith(DATA_URL) else f for f in data["frames"]]
+        zh = data.pop("zh", None)
+        if chinese and zh:
+            data["texts"] = zh
         return match.group(1) + json.dumps(data, separators=(",", ":")) + match.group(3)
 
-    body = SPEC.sub(spec, body)
+    def explorer(match):
+        block = match.group(0)
+        data = json.loads(SPEC.search(block).group(2))
+        if not chinese or not data.get("zh"):
+            return SPEC.sub(spec, block)
+        # the sentence shown first is that of the default frame: the same in Chinese
+        first = data["texts"].index(html.unescape(ALT.search(block).group(2)))
+        text = data["zh"][first]
+        block = ALT.sub(lambda m: m.group(1) + html.escape(text) + m.group(3), block)
+        block = CAPTION.sub(lambda m: m.group(1) + html.escape(text) + m.group(3), block)
+        return SPEC.sub(spec, block)
+
+    body = EXPLORER.sub(explorer, body)
     body = FRAME.sub(lambda m: m.group(1) + url(m.group(2)) + m.group(3), body)
     context["body"] = body

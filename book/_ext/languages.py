@@ -9,12 +9,18 @@ one into ``_build/html/zh`` with ``language = "zh_CN"``). This extension
   stale on the next machine whose BLAS rounds differently);
 - lets a translated paragraph use the page's glued numbers: Sphinx parses each translation
   as a document of its own, in which myst-nb would find no glue data;
+- translates what myst-nb writes into a page from a cell's metadata, which Sphinx never
+  sees as a message (figure alt texts, the prompts of folded cells): their catalogue is
+  figures.po, made by book/_ext/translations.py;
 - gives every page a link to the same page in the other edition (``language_links`` in
   the page context, shown by book/_templates/language-switch.html).
 """
 
 import contextvars
+import html
+from pathlib import Path
 
+import polib
 from docutils import nodes
 from myst_nb import sphinx_ as myst_nb_sphinx
 from myst_nb.ext.glue import directives, roles, utils
@@ -80,6 +86,26 @@ def retrieve_glue_data(document, key):
     return utils.retrieve_glue_data(document, key)
 
 
+def translate_cell_texts(app, pagename, templatename, context, doctree):
+    """Alt texts and cell prompts in the page's language (figures.po)."""
+    if not app.config.language or app.config.language == "en" or "body" not in context:
+        return
+    body = context["body"]
+    for english, chinese in _cell_texts(app).items():
+        body = body.replace(f'"{html.escape(english)}"', f'"{html.escape(chinese)}"')
+        body = body.replace(f">{html.escape(english, quote=False)}<", f">{chinese}<")
+    context["body"] = body
+
+
+def _cell_texts(app):
+    if not hasattr(app, "_po_cell_texts"):
+        path = Path(app.srcdir, "locales", app.config.language, "LC_MESSAGES", "figures.po")
+        entries = polib.pofile(str(path)) if path.exists() else []
+        texts = {e.msgid: e.msgstr for e in entries if e.msgstr and not e.fuzzy}
+        app._po_cell_texts = dict(sorted(texts.items(), key=lambda item: -len(item[0])))
+    return app._po_cell_texts
+
+
 def setup(app):
     global _app
     _app = app
@@ -88,6 +114,7 @@ def setup(app):
     roles.retrieve_glue_data = directives.retrieve_glue_data = retrieve_glue_data
     app.add_transform(Untranslatable)
     app.connect("html-page-context", add_language_links)
+    app.connect("html-page-context", translate_cell_texts)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -49,7 +49,7 @@ _UNTRANSLATABLE = [
 ]
 
 
-def sphinx_build(builder, outdir, doctrees, **overrides):
+def sphinx_build(builder, outdir, doctrees, force_all=False, **overrides):
     """Jupyter Book's build (its _config.yml and _toc.yml), with Sphinx settings on top."""
     from jupyter_book.sphinx import build_sphinx
 
@@ -68,6 +68,7 @@ def sphinx_build(builder, outdir, doctrees, **overrides):
         confoverrides=overrides,
         doctreedir=doctrees,
         builder=builder,
+        force_all=force_all,
         warningiserror=True,
         keep_going=True,
         quiet=True,
@@ -278,8 +279,21 @@ def check():
 
 
 def html():
-    """The Chinese site in OUTPUT, with its own doctrees, from the same cache."""
-    if sphinx_build("html", OUTPUT, BUILD / "zh" / ".doctrees", language=LANGUAGE):
+    """The Chinese site in OUTPUT, with its own doctrees, from the same cache.
+
+    As for the English site (Makefile: STATIC_CHANGED), a changed stylesheet, script or
+    template rewrites every page: Sphinx would not copy it otherwise.
+    """
+    stamp = OUTPUT / ".buildinfo"
+    changed = not stamp.exists() or any(
+        path.stat().st_mtime > stamp.stat().st_mtime
+        for folder in ("_static", "_templates")
+        for path in (ROOT / "book" / folder).rglob("*")
+        if path.is_file()
+    )
+    if sphinx_build(
+        "html", OUTPUT, BUILD / "zh" / ".doctrees", force_all=changed, language=LANGUAGE
+    ):
         sys.exit("the Chinese edition's build failed")
 
 

@@ -11,19 +11,28 @@ import numbers
 
 import numpy as np
 
+from paramopt.captions import Caption
+
+#: the quantities a run can lose, in Chinese (a reason given as a Caption has its own)
+_WHAT_ZH = {"loss": "损失", "parameters": "参数", "gradient": "梯度", "value": "数值"}
+
 
 class Diverged(FloatingPointError):
     """An iterative computation blew up at step ``step``.
 
     ``what`` names the quantity in the reader's symbols ("θ", "loss"); the message is
     "diverged at step k: " followed by ``reason``, by default "<what> is not finite"
-    (e.g. "|θ| passed 10⁶" for a bound). Widgets show it instead of a traceback.
+    (e.g. "|θ| passed 10⁶" for a bound). Widgets show it instead of a traceback. A
+    ``reason`` given as a :class:`paramopt.captions.Caption` carries its Chinese too.
     """
 
     def __init__(self, step, what="value", reason=None):
         self.step = int(step)
         self.what = what
-        self.reason = f"{what} is not finite" if reason is None else str(reason)
+        if reason is None:
+            zh = _WHAT_ZH.get(what, f"{what} ")  # no space after a Chinese word
+            reason = Caption(f"{what} is not finite", zh=f"{zh}不再是有限值")
+        self.reason = reason if isinstance(reason, Caption) else str(reason)
         super().__init__(f"diverged at step {self.step}: {self.reason}")
 
 

@@ -10,6 +10,7 @@ import numbers
 
 import numpy as np
 
+from paramopt.captions import Caption, html_of
 from paramopt.validation import check_increasing
 
 
@@ -29,7 +30,7 @@ class Control:
             raise ValueError(f"a control needs at least 2 values, got {list(values)!r}")
         if value not in values:
             raise ValueError(f"value must be one of {list(values)!r}, got {value!r}")
-        self.label = str(label)
+        self.label = label if isinstance(label, Caption) else str(label)
         self.values = list(values)
         self.value = value
         self.labels = list(labels)
@@ -116,7 +117,7 @@ class Slider(Control):
     def html(self, name, uid, labels=None):
         """An ``<input type="range">`` and its ``<output>``, showing ``labels`` (default:
         the slider's own) for the default value."""
-        label = html.escape(self.label)
+        label = html_of(self.label)
         text = html.escape((self.labels if labels is None else labels)[self.default_index])
         return (
             f'<label for="{uid}-{name}">{label}</label> '
@@ -168,6 +169,6 @@ class Choice(Control):
             for i, text in enumerate(self.labels)
         )
         return (
-            f'<label for="{uid}-{name}">{html.escape(self.label)}</label> '
+            f'<label for="{uid}-{name}">{html_of(self.label)}</label> '
             f'<select id="{uid}-{name}" data-control="{name}">{options}</select>'
         )

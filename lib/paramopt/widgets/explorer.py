@@ -12,6 +12,7 @@ from importlib import resources
 
 import numpy as np
 
+from paramopt.captions import Caption, chinese
 from paramopt.validation import Diverged
 from paramopt.widgets import figures
 
@@ -104,8 +105,12 @@ class Explorer:
         try:
             result = self.compute(**values)
         except Diverged as error:  # nothing to draw: a sentence naming the setting
-            text = f"With {self._setting(values)}, the run diverged at step {error.step}: "
-            text += f"{error.reason}."
+            english, chinese_setting = self._setting(values)
+            text = Caption(
+                f"With {english}, the run diverged at step {error.step}: {error.reason}.",
+                zh=f"设置为 {chinese_setting} 时，训练在第 {error.step} 步发散："
+                f"{chinese(error.reason)}。",
+            )
             self._full_redraw(lambda fig: _draw_diverged(fig, text))
             return text, error.step
         step = result.step if isinstance(result, Diverged) else None
@@ -118,15 +123,18 @@ class Explorer:
         return text, step
 
     def _setting(self, values):
-        """The controls' labels and values: "learning rate 0.3, optimiser Adam"."""
-        parts = []
+        """The controls' labels and values: "learning rate 0.3, optimiser Adam", and the
+        same in Chinese ("学习率 0.3，优化器 Adam")."""
+        english, zh = [], []
         for name, control in self.controls.items():
             labels = control.labels
             if name in self._labels_by:  # labels that follow another control's value
                 by, table = self._labels_by[name]
                 labels = table[self.controls[by].values.index(values[by])]
-            parts.append(f"{control.label} {labels[control.values.index(values[name])]}")
-        return ", ".join(parts)
+            shown = labels[control.values.index(values[name])]
+            english.append(f"{control.label} {shown}")
+            zh.append(f"{chinese(control.label)} {shown}")
+        return ", ".join(english), "，".join(zh)
 
     def _full_redraw(self, paint, result=None, values=None):
         """Clear the figure and paint it; keep the updater ``paint`` returns, if any."""
@@ -257,6 +265,8 @@ class Explorer:
             "order": order,
             "texts": texts,
         }
+        if all(isinstance(text, Caption) for text in texts):  # the Chinese edition's
+            spec["zh"] = [text.zh for text in texts]  # (book/_ext/explorer_frames.py)
         payload = json.dumps(spec, separators=(",", ":"))
         uid = "po-" + hashlib.sha1(payload.encode()).hexdigest()[:10]
         first = self._flat_default()
