@@ -11,14 +11,19 @@ from site_checks import audit, browser, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html"))  # SITE_DIR: another build
+# Both editions: the English site and the Chinese one in its zh/ folder (book/_ext/
+# translations.py), each page with every check.
+EDITIONS = ("", "zh/")
 PAGES = sorted(
     p.relative_to(SITE).as_posix()
     for p in SITE.rglob("*.html")
-    if not p.relative_to(SITE).parts[0].startswith("_")  # _static, _sources: not pages
-    and p != SITE / "index.html"  # a redirect, checked on its own below
+    if not any(part.startswith("_") for part in p.relative_to(SITE).parts)  # _static, ...
+    and p.name != "index.html"  # a redirect, checked on its own below
 )
 # Pages built from notebooks are chapters: each carries at least one static explorer.
-CHAPTERS = {f"book/{p.stem}.html" for p in (ROOT / "book").glob("*.ipynb")} & set(PAGES)
+CHAPTERS = {
+    f"{edition}book/{p.stem}.html" for p in (ROOT / "book").glob("*.ipynb") for edition in EDITIONS
+} & set(PAGES)
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +37,8 @@ def site():
 
 
 def test_site_was_built():
-    assert "book/intro.html" in PAGES and "book/framework.html" in CHAPTERS
+    for edition in EDITIONS:
+        assert f"{edition}book/intro.html" in PAGES and f"{edition}book/framework.html" in CHAPTERS
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -45,11 +51,12 @@ def test_page(site, page):
         assert report.math_count > 0, "a chapter whose equations were not typeset"
 
 
-def test_front_door_redirects_to_intro(site):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_front_door_redirects_to_intro(site, edition):
     origin, chromium = site
     page = chromium.new_page()
-    page.goto(f"{origin}/index.html")
-    page.wait_for_url("**/book/intro.html")
+    page.goto(f"{origin}/{edition}index.html")
+    page.wait_for_url(f"{origin}/{edition}book/intro.html")
     page.close()
 
 
@@ -58,9 +65,10 @@ def test_every_page_shows_the_version_and_how_to_cite():
     for page in PAGES:
         html = (SITE / page).read_text()
         footer = html[html.index('class="po-version"') :]
-        assert f"Version {paramopt.__version__}" in footer[:400], page
+        version = "版本" if page.startswith("zh/") else "Version"
+        assert f"{version} {paramopt.__version__}" in footer[:400], page
         link = re.search(r'href="([^"]*)#how-to-cite"', footer[:400])
-        assert link and link.group(1) in ("", "intro.html", "book/intro.html"), page
+        assert link and link.group(1) in ("", "intro.html", "book/intro.html"), page  # same site
 
 
 def test_the_download_menu_and_the_intro_link_the_book_pdf():

@@ -24,8 +24,11 @@ import polib
 from docutils import nodes
 from myst_nb import sphinx_ as myst_nb_sphinx
 from myst_nb.ext.glue import directives, roles, utils
+from sphinx import addnodes
+from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.i18n import Locale
+from sphinx.util.i18n import docname_to_domain
 
 EDITIONS = {"en": ("English", ""), "zh_CN": ("中文", "zh/")}  # name, folder in the site
 
@@ -106,6 +109,27 @@ def _cell_texts(app):
     return app._po_cell_texts
 
 
+class TocCaptions(SphinxTransform):
+    """The sidebar's part titles ("Optimisers") in the page's language.
+
+    sphinx-external-toc adds the root page's toctrees (with _toc.yml's captions) after
+    Sphinx's Locale transform has translated that page, so their captions are translated
+    here, from the root page's catalogue, where the gettext builder put them.
+    """
+
+    default_priority = 150  # after sphinx_external_toc's InsertToctrees (100)
+
+    def apply(self):
+        if not self.config.language or self.config.language == "en":
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [str(Path(self.env.srcdir, d)) for d in self.config.locale_dirs]
+        catalogue, _ = init_locale(dirs, self.config.language, domain)
+        for toctree in self.document.findall(addnodes.toctree):
+            if toctree.get("caption"):
+                toctree["caption"] = catalogue.gettext(toctree["caption"])
+
+
 def setup(app):
     global _app
     _app = app
@@ -113,6 +137,7 @@ def setup(app):
     Locale.apply = _translate_page
     roles.retrieve_glue_data = directives.retrieve_glue_data = retrieve_glue_data
     app.add_transform(Untranslatable)
+    app.add_transform(TocCaptions)
     app.connect("html-page-context", add_language_links)
     app.connect("html-page-context", translate_cell_texts)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
