@@ -39,7 +39,7 @@ def test_every_page_has_its_catalogue():
             if p.parent.name == "book"}  # fmt: skip
     assert set(PAGES) <= have
     assert (translations.CATALOGUES / "sphinx.po").exists()  # the templates' words
-    assert (translations.CATALOGUES / "figures.po").exists()  # alt texts, cell prompts
+    assert (translations.CATALOGUES / "texts.po").exists()  # alt texts, exercise titles
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.name)

@@ -9,9 +9,9 @@ one into ``_build/html/zh`` with ``language = "zh_CN"``). This extension
   stale on the next machine whose BLAS rounds differently);
 - lets a translated paragraph use the page's glued numbers: Sphinx parses each translation
   as a document of its own, in which myst-nb would find no glue data;
-- translates what myst-nb writes into a page from a cell's metadata, which Sphinx never
-  sees as a message (figure alt texts, the prompts of folded cells): their catalogue is
-  figures.po, made by book/_ext/translations.py;
+- translates what Sphinx never sees as a message: what myst-nb writes into a page from a
+  cell's metadata (figure alt texts, the prompts of folded cells) and exercise titles
+  (a sphinx-exercise argument); their catalogue is texts.po (book/_ext/translations.py);
 - gives every page a link to the same page in the other edition (``language_links`` in
   the page context, shown by book/_templates/language-switch.html).
 """
@@ -89,24 +89,26 @@ def retrieve_glue_data(document, key):
     return utils.retrieve_glue_data(document, key)
 
 
-def translate_cell_texts(app, pagename, templatename, context, doctree):
-    """Alt texts and cell prompts in the page's language (figures.po)."""
+def translate_texts(app, pagename, templatename, context, doctree):
+    """Alt texts, cell prompts and exercise titles in the page's language (texts.po)."""
     if not app.config.language or app.config.language == "en" or "body" not in context:
         return
     body = context["body"]
-    for english, chinese in _cell_texts(app).items():
+    for english, chinese in _texts(app).items():
         body = body.replace(f'"{html.escape(english)}"', f'"{html.escape(chinese)}"')
-        body = body.replace(f">{html.escape(english, quote=False)}<", f">{chinese}<")
+        for escaped in {html.escape(english, quote=False), html.escape(english)}:
+            body = body.replace(f">{escaped}<", f">{html.escape(chinese, quote=False)}<")
+            body = body.replace(f" ({escaped})", f"（{html.escape(chinese, quote=False)}）")
     context["body"] = body
 
 
-def _cell_texts(app):
-    if not hasattr(app, "_po_cell_texts"):
-        path = Path(app.srcdir, "locales", app.config.language, "LC_MESSAGES", "figures.po")
+def _texts(app):
+    if not hasattr(app, "_po_texts"):
+        path = Path(app.srcdir, "locales", app.config.language, "LC_MESSAGES", "texts.po")
         entries = polib.pofile(str(path)) if path.exists() else []
         texts = {e.msgid: e.msgstr for e in entries if e.msgstr and not e.fuzzy}
-        app._po_cell_texts = dict(sorted(texts.items(), key=lambda item: -len(item[0])))
-    return app._po_cell_texts
+        app._po_texts = dict(sorted(texts.items(), key=lambda item: -len(item[0])))
+    return app._po_texts
 
 
 class TocCaptions(SphinxTransform):
@@ -139,7 +141,7 @@ def setup(app):
     app.add_transform(Untranslatable)
     app.add_transform(TocCaptions)
     app.connect("html-page-context", add_language_links)
-    app.connect("html-page-context", translate_cell_texts)
+    app.connect("html-page-context", translate_texts)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -23,6 +23,7 @@ the translations say).
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -76,17 +77,23 @@ def sphinx_build(builder, outdir, doctrees, force_all=False, **overrides):
 
 
 def extract():
-    """The English messages, one .pot per page, in POT_DIR (and figures.pot)."""
+    """The English messages, one .pot per page, in POT_DIR (and texts.pot)."""
+    shutil.rmtree(POT_DIR, ignore_errors=True)  # no template of a page that has gone
     if sphinx_build("gettext", POT_DIR, BUILD / "i18n" / ".doctrees"):
         sys.exit("extracting the English messages failed")
-    extract_cell_metadata()
+    extract_unextracted()
 
 
-def cell_texts():
-    """The texts a notebook's cell metadata gives its outputs: alt texts and prompts."""
+EXERCISE = re.compile(r"^[`:]{3,}\{exercise\}[ \t]*(\S.*)$", re.M)
+
+
+def unextracted_texts():
+    """What Sphinx's extraction misses: figure alt texts and the prompts of folded cells
+    (myst-nb writes them into the page from a cell's metadata) and exercise titles
+    (sphinx-exercise keeps them as a directive's argument)."""
     texts = []
-    for notebook in sorted((ROOT / "book").glob("*.ipynb")):
-        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+    for page in sorted((ROOT / "book").glob("*.ipynb")):
+        for cell in json.loads(page.read_text(encoding="utf-8"))["cells"]:
             options = cell.get("metadata", {}).get("mystnb", {})
             for key in ("code_prompt_show", "code_prompt_hide"):
                 if key in options:
@@ -94,18 +101,19 @@ def cell_texts():
             for value in options.values():
                 if isinstance(value, dict) and "alt" in value:
                     texts.append(value["alt"])
+            if cell["cell_type"] == "markdown":
+                texts += [title.strip() for title in EXERCISE.findall("".join(cell["source"]))]
     return list(dict.fromkeys(texts))
 
 
-def extract_cell_metadata():
-    """figures.pot: what Sphinx's extraction misses, because myst-nb writes it into the
-    cell outputs: figure alt texts and the prompts of folded cells (book/_ext/languages.py
+def extract_unextracted():
+    """texts.pot: the catalogue of :func:`unextracted_texts` (book/_ext/languages.py
     translates them in the page)."""
     catalogue = polib.POFile(wrapwidth=0)
     catalogue.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
-    for text in cell_texts():
+    for text in unextracted_texts():
         catalogue.append(polib.POEntry(msgid=text, msgstr=""))
-    catalogue.save(str(POT_DIR / "figures.pot"))
+    catalogue.save(str(POT_DIR / "texts.pot"))
 
 
 def templates():
@@ -282,14 +290,14 @@ def html():
     """The Chinese site in OUTPUT, with its own doctrees, from the same cache.
 
     As for the English site (Makefile: STATIC_CHANGED), a changed stylesheet, script or
-    template rewrites every page: Sphinx would not copy it otherwise.
+    template rewrites every page: Sphinx would not copy it otherwise; so does a changed
+    texts.po, which Sphinx does not know the pages depend on.
     """
     stamp = OUTPUT / ".buildinfo"
+    inputs = [*(ROOT / "book" / "_static").rglob("*"), *(ROOT / "book" / "_templates").rglob("*")]
+    inputs.append(CATALOGUES / "texts.po")  # read while pages are written, not by Sphinx
     changed = not stamp.exists() or any(
-        path.stat().st_mtime > stamp.stat().st_mtime
-        for folder in ("_static", "_templates")
-        for path in (ROOT / "book" / folder).rglob("*")
-        if path.is_file()
+        path.stat().st_mtime > stamp.stat().st_mtime for path in inputs if path.is_file()
     )
     if sphinx_build(
         "html", OUTPUT, BUILD / "zh" / ".doctrees", force_all=changed, language=LANGUAGE

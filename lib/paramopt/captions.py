@@ -42,6 +42,9 @@ class Caption(str):
         caption.zh = zh
         return caption
 
+    def __reduce__(self):  # copy and pickle: both sentences
+        return Caption, (str(self), self.zh)
+
 
 def chinese(text):
     """The Chinese of a Caption; other text as it is (a label with nothing to translate)."""

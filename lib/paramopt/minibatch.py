@@ -18,6 +18,7 @@ import functools
 import numpy as np
 
 from paramopt import nn, optim
+from paramopt.captions import Caption
 from paramopt.style import number
 from paramopt.surfaces import as_surface
 from paramopt.train import fit
@@ -210,6 +211,8 @@ def noisy_descent(surface, start, *, lr, noise, steps, runs, rng=0, decay=False,
             if not np.isfinite(theta).all():
                 raise Diverged(k + 1, "θ")
             if np.hypot(*theta).max() > limit:
-                raise Diverged(k + 1, "θ", f"|θ| passed {number(limit, 3, trim=True)}")
+                bound = number(limit, 3, trim=True)
+                reason = Caption(f"|θ| passed {bound}", zh=f"|θ| 超过了 {bound}")
+                raise Diverged(k + 1, "θ", reason)
             paths[k + 1] = theta
     return paths

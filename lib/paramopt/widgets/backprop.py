@@ -9,6 +9,7 @@ at a time (:func:`draw_pass`, :func:`describe_pass`).
 import numpy as np
 
 from paramopt.backprop import DEFAULT_WEIGHTS, network_pass
+from paramopt.captions import Caption
 from paramopt.style import OKABE_ITO, number
 from paramopt.validation import check_int, check_real
 from paramopt.widgets.controls import Slider
@@ -387,26 +388,49 @@ def draw_pass(fig, state, stage):
 
 
 def describe_pass(state, stage):
-    """One sentence: the step shown, its result, and the input and weight in use."""
+    """One sentence, in English and Chinese: the step shown, its result, and the input and
+    weight in use."""
     stage = _check_stage(stage)
     s = state
-    where = f"for x = ({_fmt(s['x'][0])}, {_fmt(s['x'][1])}) and w⁽¹⁾₁₁ = {_fmt(s['W1'][0, 0])}"
-    results = [
-        f"input and weights shown {where}",
-        f"pre-activations z⁽¹⁾ = ({_fmt(s['z1'][0])}, {_fmt(s['z1'][1])}) {where}",
-        f"activations a⁽¹⁾ = ({_fmt(s['a1'][0])}, {_fmt(s['a1'][1])}) {where}",
-        f"output ŷ = {_fmt(s['y_hat'])} {where}",
-        f"loss L = {_fmt(s['loss'])} {where}",
-        f"δ⁽²⁾ = ∂L/∂ŷ = {_fmt(s['delta2'])} {where}",
-        f"∂L/∂W⁽²⁾ = ({_fmt(s['grad_W2'][0, 0])}, {_fmt(s['grad_W2'][0, 1])}) {where}",
-        f"∂L/∂a⁽¹⁾ = ({_fmt(s['grad_a1'][0])}, {_fmt(s['grad_a1'][1])}) {where}",
-        f"δ⁽¹⁾ = ({_fmt(s['delta1'][0])}, {_fmt(s['delta1'][1])}) with σ′(z⁽¹⁾) = "
-        f"({_fmt(s['sigma_prime'][0])}, {_fmt(s['sigma_prime'][1])}) {where}",
-        f"∂L/∂W⁽¹⁾ = [[{_fmt(s['grad_W1'][0, 0])}, {_fmt(s['grad_W1'][0, 1])}], "
-        f"[{_fmt(s['grad_W1'][1, 0])}, {_fmt(s['grad_W1'][1, 1])}]] {where}",
-    ]
-    kind = "forward" if stage < 5 else "backward"
-    return f"Step {stage + 1} of {len(STAGES)} ({kind} pass): {results[stage]}."
+
+    def pair(v):
+        return f"({_fmt(v[0])}, {_fmt(v[1])})"
+
+    x, w11 = pair(s["x"]), _fmt(s["W1"][0, 0])
+    where = f"for x = {x} and w⁽¹⁾₁₁ = {w11}"
+    if stage == 0:
+        en, zh = "input and weights shown", "图中标出了输入和权重"
+    elif stage == 1:
+        z1 = pair(s["z1"])
+        en, zh = f"pre-activations z⁽¹⁾ = {z1}", f"预激活 z⁽¹⁾ = {z1}"
+    elif stage == 2:
+        a1 = pair(s["a1"])
+        en, zh = f"activations a⁽¹⁾ = {a1}", f"激活值 a⁽¹⁾ = {a1}"
+    elif stage == 3:
+        y_hat = _fmt(s["y_hat"])
+        en, zh = f"output ŷ = {y_hat}", f"输出 ŷ = {y_hat}"
+    elif stage == 4:
+        loss = _fmt(s["loss"])
+        en, zh = f"loss L = {loss}", f"损失 L = {loss}"
+    elif stage == 5:
+        en = zh = f"δ⁽²⁾ = ∂L/∂ŷ = {_fmt(s['delta2'])}"
+    elif stage == 6:
+        en = zh = f"∂L/∂W⁽²⁾ = {pair(s['grad_W2'][0])}"
+    elif stage == 7:
+        en = zh = f"∂L/∂a⁽¹⁾ = {pair(s['grad_a1'])}"
+    elif stage == 8:
+        delta1, sp = pair(s["delta1"]), pair(s["sigma_prime"])
+        en = f"δ⁽¹⁾ = {delta1} with σ′(z⁽¹⁾) = {sp}"
+        zh = f"δ⁽¹⁾ = {delta1}，其中 σ′(z⁽¹⁾) = {sp}"
+    else:
+        g = [_fmt(v) for v in s["grad_W1"].ravel()]
+        en = zh = f"∂L/∂W⁽¹⁾ = [[{g[0]}, {g[1]}], [{g[2]}, {g[3]}]]"
+    kind, kind_zh = ("forward", "前向传播") if stage < 5 else ("backward", "反向传播")
+    step, count = stage + 1, len(STAGES)
+    return Caption(
+        f"Step {step} of {count} ({kind} pass): {en} {where}.",
+        zh=f"第 {step} 步（共 {count} 步，{kind_zh}）：x = {x}，w⁽¹⁾₁₁ = {w11} 时，{zh}。",
+    )
 
 
 def network_explorer(x1_values=(0.5, 2.0), w11_values=(0.5, 3.0), *, x2=1.0, y=1.0):
@@ -429,11 +453,13 @@ def network_explorer(x1_values=(0.5, 2.0), w11_values=(0.5, 3.0), *, x2=1.0, y=1
         describe_pass,
         figsize=(7.2, 4.8),
         stage=Slider.from_values(
-            "pass step",
+            Caption("pass step", zh="传播步骤"),
             list(range(len(STAGES))),
             value=0,
             labels=[label for label, _ in STAGES],  # name the steps instead of numbering them
         ),
-        x1=Slider.from_values("input x₁", x1_values, value=x1_values[0]),
-        w11=Slider.from_values("weight w⁽¹⁾₁₁", w11_values, value=w11_values[0]),
+        x1=Slider.from_values(Caption("input x₁", zh="输入 x₁"), x1_values, value=x1_values[0]),
+        w11=Slider.from_values(
+            Caption("weight w⁽¹⁾₁₁", zh="权重 w⁽¹⁾₁₁"), w11_values, value=w11_values[0]
+        ),
     )

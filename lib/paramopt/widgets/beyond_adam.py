@@ -9,6 +9,7 @@ import functools
 import numpy as np
 
 from paramopt import variants
+from paramopt.captions import Caption
 from paramopt.style import OKABE_ITO, number
 from paramopt.widgets.controls import Choice, Slider
 from paramopt.widgets.explorer import Explorer
@@ -72,18 +73,31 @@ def draw_newton_schulz(fig, result, steps, coefficients):
     return update
 
 
+#: the names of the coefficient sets in the Chinese captions
+COEFFICIENTS_ZH = {
+    "Muon's quintic": "Muon 的五次多项式",
+    "classical quintic": "经典五次多项式",
+    "cubic": "三次多项式",
+}
+
+
 def describe_newton_schulz(result, steps, coefficients):
     a, b, c = variants.COEFFICIENTS[coefficients]
     after = result["after"]
-    at = float(variants.newton_schulz_map(0.01, (a, b, c), steps))
+    at = number(float(variants.newton_schulz_map(0.01, (a, b, c), steps)), 3, trim=True)
     abc = ", ".join(f"{x:g}".replace("-", "−") for x in (a, b, c))
-    return (
+    rows, cols = SHAPE
+    before_low = number(result["before"].min(), 2, trim=True)
+    before_high = number(result["before"].max(), 2, trim=True)
+    after_low, after_high = number(after.min(), 2, trim=True), number(after.max(), 3, trim=True)
+    coefficients_zh = COEFFICIENTS_ZH.get(coefficients, f"{coefficients} ")
+    return Caption(
         f"{steps} Newton–Schulz steps, {coefficients} (a, b, c) = ({abc}): "
-        f"σ = 0.01 becomes {number(at, 3, trim=True)}; the {SHAPE[0]}×{SHAPE[1]} "
-        f"matrix's normalised singular values, from "
-        f"{number(result['before'].min(), 2, trim=True)} to "
-        f"{number(result['before'].max(), 2, trim=True)} before, lie between "
-        f"{number(after.min(), 2, trim=True)} and {number(after.max(), 3, trim=True)} after."
+        f"σ = 0.01 becomes {at}; the {rows}×{cols} matrix's normalised singular values, from "
+        f"{before_low} to {before_high} before, lie between {after_low} and {after_high} after.",
+        zh=f"牛顿–舒尔茨迭代 {steps} 步，{coefficients_zh}系数 (a, b, c) = ({abc})："
+        f"σ = 0.01 变为 {at}；{rows}×{cols} 矩阵归一化后的奇异值迭代前介于 {before_low} 与 "
+        f"{before_high} 之间，迭代后介于 {after_low} 与 {after_high} 之间。",
     )
 
 
@@ -94,8 +108,12 @@ def newton_schulz_explorer():
         draw_newton_schulz,
         describe_newton_schulz,
         figsize=(7.4, 3.3),
-        steps=Slider.from_values("Newton–Schulz steps k", STEPS, value=5),
+        steps=Slider.from_values(
+            Caption("Newton–Schulz steps k", zh="牛顿–舒尔茨迭代步数 k"), STEPS, value=5
+        ),
         coefficients=Choice(
-            "coefficients", {name: name for name in variants.COEFFICIENTS}, "Muon's quintic"
-        ),  # fmt: skip
+            Caption("coefficients", zh="系数"),
+            {name: name for name in variants.COEFFICIENTS},
+            "Muon's quintic",
+        ),
     )

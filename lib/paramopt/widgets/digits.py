@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 
+from paramopt.captions import Caption
 from paramopt.comparison import layout
 from paramopt.style import OPTIMIZER_STYLE
 from paramopt.validation import Diverged
@@ -86,19 +87,30 @@ def draw_runs(fig, runs, name, lr):
 
 
 def describe_runs(runs, name, lr):
-    """One sentence: optimiser, rate, and the final losses and accuracy over the seeds."""
+    """One sentence, in English and Chinese: optimiser, rate, and the final losses and
+    accuracy over the seeds."""
     histories = [h for h in runs if not isinstance(h, Diverged)]
     final = {field: np.array([getattr(h, field)[-1] for h in histories])
              for field in ("train_loss", "val_loss", "val_accuracy")}  # fmt: skip
     train, val, acc = final["train_loss"], final["val_loss"], 100 * final["val_accuracy"]
     lost = len(runs) - len(histories)
-    return (
-        f"{name} with learning rate {lr:g} on the digits, {len(runs)} seeds: after "
-        f"{histories[0].epochs} epochs the training loss is {train.mean():.3f} on average "
-        f"({train.min():.3f} to {train.max():.3f}), the validation loss {val.mean():.3f} "
-        f"({val.min():.3f} to {val.max():.3f}) and the validation accuracy "
-        f"{acc.mean():.1f}% ({acc.min():.1f}% to {acc.max():.1f}%)"
-        + (f"; {lost} of {len(runs)} runs diverged." if lost else ".")
+    seeds, epochs, rate = len(runs), histories[0].epochs, f"{lr:g}"
+    train_mean, train_low, train_high = (
+        f"{v:.3f}" for v in (train.mean(), train.min(), train.max())
+    )
+    val_mean, val_low, val_high = (f"{v:.3f}" for v in (val.mean(), val.min(), val.max()))
+    acc_mean, acc_low, acc_high = (f"{v:.1f}" for v in (acc.mean(), acc.min(), acc.max()))
+    return Caption(
+        f"{name} with learning rate {rate} on the digits, {seeds} seeds: after "
+        f"{epochs} epochs the training loss is {train_mean} on average "
+        f"({train_low} to {train_high}), the validation loss {val_mean} "
+        f"({val_low} to {val_high}) and the validation accuracy "
+        f"{acc_mean}% ({acc_low}% to {acc_high}%)"
+        + (f"; {lost} of {seeds} runs diverged." if lost else "."),
+        zh=f"{name} 以学习率 {rate} 在手写数字上训练，{seeds} 个随机种子：{epochs} 个轮次后，"
+        f"训练损失平均为 {train_mean}（{train_low} 至 {train_high}），验证损失为 {val_mean}"
+        f"（{val_low} 至 {val_high}），验证准确率为 {acc_mean}%（{acc_low}% 至 {acc_high}%）"
+        + (f"；{seeds} 次运行中有 {lost} 次发散。" if lost else "。"),
     )
 
 
@@ -140,9 +152,9 @@ def digits_explorer(results):
         draw,
         describe,
         figsize=(7.2, 3.2),
-        optimizer=Choice("optimiser", names, value=default),
+        optimizer=Choice(Caption("optimiser", zh="优化器"), names, value=default),
         position=Slider.from_values(
-            "learning rate",
+            Caption("learning rate", zh="学习率"),
             positions,
             value=positions[1],
             labels=rates[default],

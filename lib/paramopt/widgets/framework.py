@@ -5,6 +5,7 @@ from functools import partial
 import numpy as np
 
 from paramopt import classifier
+from paramopt.captions import Caption
 from paramopt.style import CLASS_STYLE
 from paramopt.widgets.controls import Choice, Slider
 from paramopt.widgets.explorer import Explorer
@@ -78,13 +79,22 @@ def draw_boundary(fig, state, loss):
     return update
 
 
+#: the losses in the Chinese captions
+LOSSES_ZH = {"perceptron": "感知机损失", "hinge": "合页损失", "logistic": "逻辑损失"}
+
+
 def describe_boundary(state, loss):
-    """One sentence: the line, the loss and how many points pull or are misclassified."""
-    return (
-        f"Decision line with normal angle {np.degrees(np.arctan2(*state['w'][::-1])):.0f}° "
-        f"and offset {state['b']:g}; {loss} loss {state['loss']:.3f}; "
-        f"{state['pulling']} of {len(state['y'])} points contribute to the gradient, "
-        f"{state['misclassified']} are misclassified."
+    """One sentence, in English and Chinese: the line, the loss and how many points pull
+    or are misclassified."""
+    angle = f"{np.degrees(np.arctan2(*state['w'][::-1])):.0f}"
+    offset, value = f"{state['b']:g}", f"{state['loss']:.3f}"
+    pulling, total, wrong = state["pulling"], len(state["y"]), state["misclassified"]
+    return Caption(
+        f"Decision line with normal angle {angle}° and offset {offset}; {loss} loss {value}; "
+        f"{pulling} of {total} points contribute to the gradient, {wrong} are misclassified.",
+        zh=f"决策边界的法向角为 {angle}°，偏移为 {offset}；"
+        f"{LOSSES_ZH.get(loss, f'{loss} 损失')}为 {value}；{total} 个点中有 {pulling} 个对梯度有"
+        f"贡献，{wrong} 个被错误分类。",
     )
 
 
@@ -94,7 +104,9 @@ def boundary_explorer(X, y):
         partial(boundary_state, X, y),
         draw_boundary,
         describe_boundary,
-        angle=Slider("normal angle (°)", -15, 105, 20, value=45),
-        shift=Slider("offset b", -1.0, 1.0, 1.0, value=0.0),
-        loss=Choice("loss", ["perceptron", "hinge", "logistic"], value="logistic"),
+        angle=Slider(Caption("normal angle (°)", zh="法向角（°）"), -15, 105, 20, value=45),
+        shift=Slider(Caption("offset b", zh="偏移 b"), -1.0, 1.0, 1.0, value=0.0),
+        loss=Choice(
+            Caption("loss", zh="损失"), ["perceptron", "hinge", "logistic"], value="logistic"
+        ),
     )

@@ -12,6 +12,7 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.ticker import NullLocator
 
 from paramopt import momentum
+from paramopt.captions import Caption, chinese
 from paramopt.style import OKABE_ITO, OPTIMIZER_STYLE, label_color, number
 from paramopt.validation import Diverged, check_array, check_int
 from paramopt.widgets.controls import Choice, Slider
@@ -67,6 +68,15 @@ SETTINGS = {
     "ringing": ("α = 1/L, β = 0.99", lambda k: (1.0, 0.99)),
     "diverges": ("α = 3.2/L, β = 0.5", lambda k: (3.2, 0.5)),
 }
+#: the settings' labels in the Chinese captions
+SETTINGS_ZH = {
+    "gd": "梯度下降，α = 2/(L+μ)",
+    "polyak": "Polyak：α*，β*",
+    "polyak-0.9": "α*，β = 0.9",
+    "default-0.9": "α = 1/L，β = 0.9",
+    "ringing": "α = 1/L，β = 0.99",
+    "diverges": "α = 3.2/L，β = 0.5",
+}
 SHOWN_STEPS = 300  # the valley panel draws at most this many steps
 _GRID = (np.linspace(0.0, 4.2, 211), np.linspace(0.0, 0.999, 151))  # αL, β
 _LEVELS = [0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 1.0]
@@ -114,7 +124,8 @@ def kappa_run(kappa, setting):
     result = {**shared, "run": run}
     if run.diverged_at is None:
         return result
-    error = Diverged(run.diverged_at, "θ", "‖θ‖ passed 10⁶ ‖θ₀‖")
+    reason = Caption("‖θ‖ passed 10⁶ ‖θ₀‖", zh="‖θ‖ 超过了 10⁶ ‖θ₀‖")
+    error = Diverged(run.diverged_at, "θ", reason)
     error.run, error.result = run, result
     return error
 
@@ -240,19 +251,33 @@ def _status(run):
 def describe_kappa(result, kappa, setting):
     shared = _unpack(result)
     run = result.run if isinstance(result, Diverged) else shared["run"]
-    label = SETTINGS[setting][0]
+    label, label_zh = SETTINGS[setting][0], SETTINGS_ZH.get(setting, SETTINGS[setting][0])
+    k, lr, beta = f"{kappa:g}", number(run.lr, 3, trim=True), number(run.beta, 3, trim=True)
+    rate, gd, polyak = f"{run.rate:.3f}", f"{shared['gd'][1]:.3f}", f"{shared['polyak'][2]:.3f}"
     head = (
-        f"κ = {kappa:g}, {label} (α = {number(run.lr, 3, trim=True)}, "
-        f"β = {number(run.beta, 3, trim=True)}): closed-form rate ρ = {run.rate:.3f}, against "
-        f"{shared['gd'][1]:.3f} for gradient descent at its best and {shared['polyak'][2]:.3f} "
-        f"for Polyak's tuning. "
+        f"κ = {k}, {label} (α = {lr}, β = {beta}): closed-form rate ρ = {rate}, against "
+        f"{gd} for gradient descent at its best and {polyak} for Polyak's tuning. "
+    )
+    head_zh = (
+        f"κ = {k}，{label_zh}（α = {lr}，β = {beta}）：闭式收敛速率 ρ = {rate}，而梯度下降"
+        f"在最佳步长下为 {gd}，Polyak 的调参下为 {polyak}。"
     )
     if isinstance(result, Diverged):
-        return head + f"ρ > 1, and the run diverged at step {result.step}: {result.reason}."
+        return Caption(
+            head + f"ρ > 1, and the run diverged at step {result.step}: {result.reason}.",
+            zh=head_zh + f"ρ > 1，运行在第 {result.step} 步发散：{chinese(result.reason)}。",
+        )
     if run.steps is None:
-        return head + f"The run is not within 10⁻⁶ of the minimum after {len(run.path) - 1} steps."
-    return head + (
-        f"The run reaches ‖θ‖ ≤ 10⁻⁶ ‖θ₀‖ in {run.steps} steps; ρᵗ alone predicts {run.predicted}."
+        steps = len(run.path) - 1
+        return Caption(
+            head + f"The run is not within 10⁻⁶ of the minimum after {steps} steps.",
+            zh=head_zh + f"运行 {steps} 步后，与极小值的距离仍未缩小到 10⁻⁶ 以内。",
+        )
+    return Caption(
+        head + f"The run reaches ‖θ‖ ≤ 10⁻⁶ ‖θ₀‖ in {run.steps} steps; "
+        f"ρᵗ alone predicts {run.predicted}.",
+        zh=head_zh + f"运行用 {run.steps} 步达到 ‖θ‖ ≤ 10⁻⁶ ‖θ₀‖；单凭 ρᵗ 预测为 "
+        f"{run.predicted} 步。",
     )
 
 
@@ -264,8 +289,10 @@ def kappa_explorer():
         describe_kappa,
         figsize=(6.6, 5.0),
         colors=32,
-        kappa=Slider.from_values("condition number κ", KAPPAS, value=100),
+        kappa=Slider.from_values(Caption("condition number κ", zh="条件数 κ"), KAPPAS, value=100),
         setting=Choice(
-            "setting", {label: key for key, (label, _) in SETTINGS.items()}, "polyak"
-        ),  # fmt: skip
+            Caption("setting", zh="设置"),
+            {label: key for key, (label, _) in SETTINGS.items()},
+            "polyak",
+        ),
     )

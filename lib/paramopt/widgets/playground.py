@@ -12,15 +12,19 @@ Every control other than ``optimizer`` is passed to the optimiser as a keyword a
 All frames of one playground share the loss axis, so their curves compare. A setting
 that blows up draws its path and loss up to the step it diverged at, marks that step
 with ✕ and says so in the caption ("Adam with learning rate γ = 0.3 on the rosenbrock
-surface diverged at step 12: |θ| passed 10⁶.").
+surface diverged at step 12: |θ| passed 10⁶."), in English and in Chinese: a label that
+starts with a word of :data:`WORDS_ZH` ("learning rate γ") is given its Chinese ("学习率
+γ"), and a label given as a :class:`paramopt.captions.Caption` keeps its own.
 """
 
+import copy
 import itertools
 from functools import cache
 
 import numpy as np
 
 from paramopt import surfaces
+from paramopt.captions import Caption, chinese
 from paramopt.style import OKABE_ITO, number
 from paramopt.validation import Diverged
 from paramopt.widgets.controls import Choice
@@ -28,6 +32,26 @@ from paramopt.widgets.explorer import Explorer
 
 #: how the caption names an optimiser given by name only (``optimizer=("sgd", {})``)
 NAMES = {"sgd": "SGD", "adam": "Adam", "adagrad": "AdaGrad", "rmsprop": "RMSProp"}
+#: the Chinese of the words a control's label or an optimiser's name may start with
+#: ("learning rate γ" -> "学习率 γ"); a label given as a Caption keeps its own
+WORDS_ZH = {
+    "learning rate": "学习率",
+    "momentum": "动量",
+    "optimiser": "优化器",
+    "optimizer": "优化器",
+    "weight decay": "权重衰减",
+    "dampening": "阻尼",
+}
+#: how the Chinese captions name each surface (by its ``title``)
+SURFACES_ZH = {
+    "surface": "曲面",
+    "quadratic": "二次曲面",
+    "shifted quadratic": "平移的二次曲面",
+    "Rosenbrock": "Rosenbrock 曲面",
+    "Beale": "Beale 曲面",
+    "saddle": "鞍形曲面",
+    "double-well": "双井曲面",
+}
 FLOOR = 1e-16  # f(θ) − f* is drawn on a log scale: exact zeros sit on this floor
 PATH = OKABE_ITO["vermillion"]
 
@@ -43,9 +67,9 @@ def playground(surface, *, start, steps, optimizer, loss_range=None, **hyperpara
     """
     surface = surfaces.as_surface(surface)
     start = np.asarray(start, dtype=np.float64)
-    controls = dict(hyperparameters)
+    controls = {name: _bilingual(control) for name, control in hyperparameters.items()}
     if isinstance(optimizer, Choice):
-        controls["optimizer"] = optimizer
+        controls["optimizer"] = _bilingual(optimizer)
     else:
         fixed_choice = optimizer
     paths = {}
@@ -77,33 +101,61 @@ def playground(surface, *, start, steps, optimizer, loss_range=None, **hyperpara
         return draw_path(fig, surface, path, loss_range=shared_range(), steps=steps)
 
     def describe(path, **values):
-        subject = _subject(controls, values, optimizer)
+        subject, subject_zh = _subject(controls, values, optimizer)
         where = f"on the {surface.title} surface"
+        surface_zh = SURFACES_ZH.get(surface.title, f"{surface.title} 曲面")
+        where_zh = f"在 {surface_zh}上" if surface_zh[0].isascii() else f"在{surface_zh}上"
         if isinstance(path, Diverged):
-            return f"{subject} {where} diverged at step {path.step}: {path.reason}."
-        x, y = path.theta[-1]
-        return (
-            f"{subject} {where}: after {steps} steps θ = ({number(x, 3, trim=True)}, "
-            f"{number(y, 3, trim=True)}) and "
-            f"f(θ) = {number(path.loss[-1], 3, trim=True)}."
+            return Caption(
+                f"{subject} {where} diverged at step {path.step}: {path.reason}.",
+                zh=f"{subject_zh}{where_zh}于第 {path.step} 步发散：{chinese(path.reason)}。",
+            )
+        x, y = (number(v, 3, trim=True) for v in path.theta[-1])
+        value = number(path.loss[-1], 3, trim=True)
+        return Caption(
+            f"{subject} {where}: after {steps} steps θ = ({x}, {y}) and f(θ) = {value}.",
+            zh=f"{subject_zh}{where_zh}走 {steps} 步后，θ = ({x}, {y})，f(θ) = {value}。",
         )
 
     return Explorer(compute, draw, describe, figsize=(7.2, 3.3), **controls)
 
 
 def _subject(controls, values, fixed):
-    """The optimiser and the other controls, e.g. "Adam with learning rate γ = 0.1"."""
+    """The optimiser and the other controls, in English and Chinese: "Adam with learning
+    rate γ = 0.1" and "Adam（学习率 γ = 0.1）"."""
     if "optimizer" in values:
         choice = controls["optimizer"]
         name = choice.labels[choice.values.index(values["optimizer"])]
     else:
         name = NAMES.get(fixed[0].lower(), fixed[0]) if isinstance(fixed, tuple) else "SGD"
-    settings = ", ".join(
-        f"{controls[k].label} = {controls[k].labels[controls[k].values.index(v)]}"
+    settings = [
+        (controls[k].label, controls[k].labels[controls[k].values.index(v)])
         for k, v in values.items()
         if k != "optimizer"
-    )
-    return f"{name} with {settings}" if settings else name
+    ]
+    name_zh = "，".join(_words_zh(part) for part in name.split(", "))
+    if not settings:
+        return name, f"{name_zh} "
+    english = ", ".join(f"{label} = {shown}" for label, shown in settings)
+    zh = "，".join(f"{chinese(label)} = {shown}" for label, shown in settings)
+    return f"{name} with {english}", f"{name_zh}（{zh}）"
+
+
+def _words_zh(text):
+    """``text`` with a leading English word of :data:`WORDS_ZH` in Chinese, or as it is."""
+    for english, zh in WORDS_ZH.items():
+        if text == english or text.startswith(english + " "):
+            return zh + text[len(english) :]
+    return text
+
+
+def _bilingual(control):
+    """``control``, or a copy of it whose English label (:data:`WORDS_ZH`) is a Caption."""
+    if isinstance(control.label, Caption) or _words_zh(control.label) == control.label:
+        return control
+    control = copy.copy(control)
+    control.label = Caption(control.label, zh=_words_zh(control.label))
+    return control
 
 
 def _gaps(surface, path):

@@ -8,6 +8,7 @@ import functools
 import numpy as np
 
 from paramopt import schedules
+from paramopt.captions import Caption
 from paramopt.style import OKABE_ITO, OPTIMIZER_STYLE, number
 from paramopt.widgets.controls import Choice, Slider
 from paramopt.widgets.explorer import Explorer
@@ -32,6 +33,15 @@ NAMES = {
     "linear": "linear to 0",
     "onecycle": "one-cycle",
     "warmup-cosine": "warmup + cosine",
+}
+#: the schedules in the Chinese captions ("…调度")
+NAMES_ZH = {
+    "constant": "恒定",
+    "step": "阶梯（在 50 % 和 75 % 处乘以 0.1）",
+    "cosine": "余弦",
+    "linear": "线性（衰减到 0）",
+    "onecycle": "单周期",
+    "warmup-cosine": "预热 + 余弦",
 }
 
 
@@ -85,12 +95,16 @@ def draw_schedule(fig, result, schedule, optimizer):
 
 
 def describe_schedule(result, schedule, optimizer):
-    final = result["mean_square"][-1]
-    return (
-        f"{optimizer} with base rate {BASE_LR[optimizer]:g} and a {NAMES[schedule]} schedule on "
+    base = f"{BASE_LR[optimizer]:g}"
+    ends = number(result["rates"][-1] / BASE_LR[optimizer], 3, trim=True)
+    final = number(result["mean_square"][-1], 2, trim=True)
+    return Caption(
+        f"{optimizer} with base rate {base} and a {NAMES[schedule]} schedule on "
         f"the noisy quadratic, {STEPS} steps from θ = 5: the rate ends at "
-        f"{number(result['rates'][-1] / BASE_LR[optimizer], 3, trim=True)} times the base "
-        f"rate, and the mean of θ² over the chains ends at {number(final, 2, trim=True)}."
+        f"{ends} times the base rate, and the mean of θ² over the chains ends at {final}.",
+        zh=f"{optimizer} 在带噪声的二次函数上从 θ = 5 出发运行 {STEPS} 步，基础学习率为 "
+        f"{base}，采用{NAMES_ZH[schedule]}调度：学习率最终为基础学习率的 {ends} 倍，"
+        f"θ² 在各链上的均值最终为 {final}。",
     )
 
 
@@ -101,8 +115,14 @@ def schedule_explorer():
         draw_schedule,
         describe_schedule,
         figsize=(7.4, 3.3),
-        schedule=Choice("schedule", {label: key for key, label in NAMES.items()}, "constant"),
-        optimizer=Choice("optimiser", {name: name for name in BASE_LR}, "SGD"),
+        schedule=Choice(
+            Caption("schedule", zh="学习率调度"),
+            {label: key for key, label in NAMES.items()},
+            "constant",
+        ),
+        optimizer=Choice(
+            Caption("optimiser", zh="优化器"), {name: name for name in BASE_LR}, "SGD"
+        ),
     )
 
 
@@ -154,12 +174,18 @@ def draw_warmup(fig, result, warmup, beta2):
 
 def describe_warmup(result, warmup, beta2):
     loss = result["loss"]
-    what = f"linear warmup over {warmup} steps" if warmup else "no warmup"
-    return (
-        f"Adam with learning rate 0.1, β₂ = {beta2:g} and {what}, on least squares with "
-        f"correlated features: the loss starts at {number(loss[0], 3, trim=True)}, reaches at "
-        f"most {number(loss[:51].max(), 3, trim=True)} in the first 50 steps, and ends at "
-        f"{number(loss[-1], 3, trim=True)}."
+    if warmup:
+        what, what_zh = f"linear warmup over {warmup} steps", f"线性预热 {warmup} 步"
+    else:
+        what, what_zh = "no warmup", "不预热"
+    b2, start = f"{beta2:g}", number(loss[0], 3, trim=True)
+    peak, end = number(loss[:51].max(), 3, trim=True), number(loss[-1], 3, trim=True)
+    return Caption(
+        f"Adam with learning rate 0.1, β₂ = {b2} and {what}, on least squares with "
+        f"correlated features: the loss starts at {start}, reaches at "
+        f"most {peak} in the first 50 steps, and ends at {end}.",
+        zh=f"Adam 在特征相关的最小二乘问题上，学习率 0.1，β₂ = {b2}，{what_zh}：损失从 "
+        f"{start} 开始，前 50 步中最高为 {peak}，最终为 {end}。",
     )
 
 
@@ -170,6 +196,6 @@ def warmup_explorer():
         draw_warmup,
         describe_warmup,
         figsize=(7.4, 3.3),
-        warmup=Slider.from_values("warmup steps", WARMUPS, value=0),
+        warmup=Slider.from_values(Caption("warmup steps", zh="预热步数"), WARMUPS, value=0),
         beta2=Slider.from_values("β₂", BETA2S, value=0.99),
     )

@@ -8,6 +8,7 @@ describes them (:func:`sgd_explorer`), with the step-to-step noise measured by
 import numpy as np
 from matplotlib.ticker import NullLocator
 
+from paramopt.captions import Caption
 from paramopt.minibatch import step_noise
 from paramopt.style import OKABE_ITO
 from paramopt.validation import Diverged
@@ -86,17 +87,27 @@ def _reference_shown(reference):
 
 
 def describe_curves(history, lr, reference=None):
-    """One sentence: the setting, the final losses and the per-step noise."""
+    """One sentence, in English and Chinese: the setting, the final losses and the
+    per-step noise."""
+    batch, rate, epochs, steps = history.batch_size, f"{lr:g}", history.epochs, history.steps
+    loss = f"{history.train_loss[-1]:.3g}"
     text = (
-        f"Softmax regression on the digits, minibatches of {history.batch_size} and learning "
-        f"rate {lr:g}: after {history.epochs} epochs ({history.steps} steps) the training "
-        f"loss is {history.train_loss[-1]:.3g}"
+        f"Softmax regression on the digits, minibatches of {batch} and learning "
+        f"rate {rate}: after {epochs} epochs ({steps} steps) the training loss is {loss}"
+    )
+    zh = (
+        f"在手写数字上训练 softmax 回归，小批量大小 {batch}，学习率 {rate}："
+        f"{epochs} 个轮次（{steps} 步）后训练损失为 {loss}"
     )
     if reference is not None and not isinstance(reference, Diverged):
-        text += f", against {reference.train_loss[-1]:.3g} for full-batch GD with the same rate"
+        full = f"{reference.train_loss[-1]:.3g}"
+        text += f", against {full} for full-batch GD with the same rate"
+        zh += f"，而相同学习率的全批量梯度下降为 {full}"
     if history.batch_size < history.n_train and history.steps >= 3:
-        text += f"; consecutive minibatch losses differ by {step_noise(history):.2g} (std)"
-    return text + "."
+        noise = f"{step_noise(history):.2g}"
+        text += f"; consecutive minibatch losses differ by {noise} (std)"
+        zh += f"；相邻小批量损失之差的标准差为 {noise}"
+    return Caption(text + ".", zh=zh + "。")
 
 
 def sgd_explorer(results):
@@ -138,6 +149,8 @@ def sgd_explorer(results):
         draw,
         describe,
         figsize=(7.4, 3.3),
-        batch_size=Slider.from_values("batch size", batch_sizes, value=batch_sizes[1]),
-        lr=Slider.from_values("learning rate", lrs, value=middle),
+        batch_size=Slider.from_values(
+            Caption("batch size", zh="批量大小"), batch_sizes, value=batch_sizes[1]
+        ),
+        lr=Slider.from_values(Caption("learning rate", zh="学习率"), lrs, value=middle),
     )

@@ -8,6 +8,7 @@ import functools
 
 import numpy as np
 
+from paramopt.captions import Caption
 from paramopt.diagnostics import ACTIVATIONS, INITS, gradient_profile
 from paramopt.style import ACTIVATION_STYLE, number
 from paramopt.widgets.controls import Choice, Slider
@@ -85,16 +86,26 @@ def draw_profile(fig, profile, *, ylim=(1e-25, 1e25)):
     return update
 
 
+#: the initialisations in the Chinese captions ("… 初始化")
+INITS_ZH = {"normal": "正态", "xavier": "Xavier", "he": "He", "default": "默认"}
+
+
 def describe_profile(profile):
-    """One sentence: the setting and how the first layer's gradient compares to the last's."""
+    """One sentence, in English and Chinese: the setting and how the first layer's gradient
+    compares to the last's."""
     bn = "with" if profile["batchnorm"] else "without"
-    norms = profile["norms"]
-    return (
-        f"Weight-gradient norm of each of the {profile['depth']} layers of a "
-        f"{profile['activation']} network with {profile['init']} initialisation, {bn} "
-        f"BatchNorm: {number(norms[0], 2, trim=True)} at the first layer, "
-        f"{number(norms[-1], 2, trim=True)} at the last, a ratio of "
-        f"{number(profile['ratio'], 2, trim=True)}."
+    bn_zh = "带批量归一化" if profile["batchnorm"] else "不带批量归一化"
+    norms, depth, activation, init = (profile[k] for k in ("norms", "depth", "activation", "init"))
+    first, last = number(norms[0], 2, trim=True), number(norms[-1], 2, trim=True)
+    ratio = number(profile["ratio"], 2, trim=True)
+    init_zh = INITS_ZH.get(init, init)
+    init_zh += " 初始化" if init_zh[-1].isascii() else "初始化"
+    return Caption(
+        f"Weight-gradient norm of each of the {depth} layers of a "
+        f"{activation} network with {init} initialisation, {bn} "
+        f"BatchNorm: {first} at the first layer, {last} at the last, a ratio of {ratio}.",
+        zh=f"{activation} 网络（{depth} 层，{init_zh}，{bn_zh}）各层的权重梯度范数："
+        f"第一层为 {first}，最后一层为 {last}，两者之比为 {ratio}。",
     )
 
 
@@ -118,8 +129,12 @@ def depth_explorer(depths=(20, 50), inits=("normal", "xavier", "he"), **settings
         lambda fig, profile, **values: draw_profile(fig, profile),
         lambda profile, **values: describe_profile(profile),
         figsize=(6.8, 3.1),
-        depth=Slider.from_values("depth", depths, value=depths[0]),
-        activation=Choice("activation", list(ACTIVATIONS), value="sigmoid"),
-        init=Choice("init", list(inits), value="xavier" if "xavier" in inits else inits[0]),
-        batchnorm=Choice("BatchNorm", {"off": False, "on": True}),
+        depth=Slider.from_values(Caption("depth", zh="深度"), depths, value=depths[0]),
+        activation=Choice(Caption("activation", zh="激活函数"), list(ACTIVATIONS), value="sigmoid"),
+        init=Choice(
+            Caption("init", zh="初始化"),
+            list(inits),
+            value="xavier" if "xavier" in inits else inits[0],
+        ),
+        batchnorm=Choice(Caption("BatchNorm", zh="批量归一化"), {"off": False, "on": True}),
     )

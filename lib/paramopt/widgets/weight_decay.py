@@ -8,6 +8,7 @@ import functools
 import numpy as np
 
 from paramopt import decay
+from paramopt.captions import Caption
 from paramopt.style import DECAY_STYLE, OKABE_ITO
 from paramopt.widgets.controls import Choice, Slider
 from paramopt.widgets.explorer import Explorer
@@ -101,22 +102,35 @@ def draw_decay(fig, paths, optimizer, kind, weight_decay, surface=decay.SURFACE,
     return update
 
 
+#: the decay kinds (the labels of :data:`paramopt.style.DECAY_STYLE`) in the Chinese captions
+DECAY_ZH = {"none": "无衰减", "l2": "L2", "decoupled": "解耦"}
+
+
 def describe_decay(paths, optimizer, kind, weight_decay, surface=decay.SURFACE):
-    name = "SGD with momentum 0.9" if optimizer == "sgd" else "Adam"
+    if optimizer == "sgd":
+        name, name_zh = "SGD with momentum 0.9", "带动量 0.9 的 SGD"
+    else:
+        name = name_zh = "Adam"
     how = {"none": "no weight decay", "l2": "L2 weight decay", "decoupled": "decoupled decay"}
-    end = paths[kind].theta[-1]
-    ridge = surface.ridge_minimum(weight_decay)
-    norms = ", ".join(
-        f"{DECAY_STYLE[k]['label']} {np.linalg.norm(p.theta[-1]):.2f}" for k, p in paths.items()
-    )
-    limit = ""
+    how_zh = {"none": "无权重衰减", "l2": "L2 权重衰减", "decoupled": "解耦权重衰减"}
+    lam, steps = f"{weight_decay:g}", len(paths[kind].theta) - 1
+    end = "({:.2f}, {:.2f})".format(*paths[kind].theta[-1])
+    ridge = "({:.2f}, {:.2f})".format(*surface.ridge_minimum(weight_decay))
+    norms = {k: f"{np.linalg.norm(p.theta[-1]):.2f}" for k, p in paths.items()}
+    limit = limit_zh = ""
     if kind == "decoupled":
-        x, y = decay.decoupled_limit(optimizer, weight_decay, surface)
-        limit = f" and the predicted limit of decoupled decay is ({x:.2f}, {y:.2f})"
-    return (
-        f"{name} with {how[kind]}, λ = {weight_decay:g}: after {len(paths[kind].theta) - 1} "
-        f"steps θ = ({end[0]:.2f}, {end[1]:.2f}); the L2-regularised minimum is "
-        f"({ridge[0]:.2f}, {ridge[1]:.2f}){limit}. Final ‖θ‖: {norms}."
+        point = "({:.2f}, {:.2f})".format(*decay.decoupled_limit(optimizer, weight_decay, surface))
+        limit = f" and the predicted limit of decoupled decay is {point}"
+        limit_zh = f"，解耦权重衰减的预测极限为 {point}"
+    return Caption(
+        f"{name} with {how[kind]}, λ = {lam}: after {steps} "
+        f"steps θ = {end}; the L2-regularised minimum is {ridge}{limit}. Final ‖θ‖: "
+        + ", ".join(f"{DECAY_STYLE[k]['label']} {v}" for k, v in norms.items())
+        + ".",
+        zh=f"{name_zh}，{how_zh[kind]}，λ = {lam}：{steps} 步后 θ = {end}；L2 正则化极小值为 "
+        f"{ridge}{limit_zh}。最终的 ‖θ‖："
+        + "，".join(f"{DECAY_ZH.get(k, DECAY_STYLE[k]['label'])} {v}" for k, v in norms.items())
+        + "。",
     )
 
 
@@ -128,9 +142,13 @@ def decay_explorer(surface=decay.SURFACE):
         return decay.decay_paths(optimizer, weight_decay, surface=surface)
 
     controls = {
-        "optimizer": Choice("optimiser", {"SGD + momentum 0.9": "sgd", "Adam": "adam"}, "adam"),
+        "optimizer": Choice(
+            Caption("optimiser", zh="优化器"),
+            {"SGD + momentum 0.9": "sgd", "Adam": "adam"},
+            "adam",
+        ),
         "kind": Choice(
-            "weight decay",
+            Caption("weight decay", zh="权重衰减"),
             {"none": "none", "L2 (weight_decay)": "l2", "decoupled (SGDW / AdamW)": "decoupled"},
             "l2",
         ),
