@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from paramopt import data, nn, optim
-from paramopt.captions import Caption
 from paramopt.nn import BatchNorm1d, Linear, Sequential
 from paramopt.train import fit
 from paramopt.validation import (
@@ -93,9 +92,7 @@ def layer_report(model, x, y, loss, *, saturation=0.01):
         bad = next((i for i, h in enumerate(outputs) if not np.isfinite(h).all()), None)
         if bad is not None:
             layer = sum(isinstance(m, Linear) for m in model[: bad + 1])
-            what = f"the forward pass at layer {layer}"
-            reason = Caption(f"{what} is not finite", zh=f"第 {layer} 层的前向传播不再是有限值")
-            raise Diverged(layer, what, reason)
+            raise Diverged(layer, f"the forward pass at layer {layer}")
         loss.forward(outputs[-1], y)
         model.backward_all(loss.backward())  # every layer's gradients, first layer's too
 
@@ -221,10 +218,7 @@ def gradient_profile(
     norms = np.array([r.weight_grad_norm for r in records])
     bad = np.flatnonzero(~np.isfinite(norms))
     if bad.size:
-        layer = int(bad[-1]) + 1
-        what = f"the weight gradient of layer {layer}"
-        reason = Caption(f"{what} is not finite", zh=f"第 {layer} 层的权重梯度不再是有限值")
-        raise Diverged(layer, what, reason)
+        raise Diverged(int(bad[-1]) + 1, f"the weight gradient of layer {bad[-1] + 1}")
     return {
         "norms": norms,
         "ratio": float(norms[0] / norms[-1]) if norms[-1] > 0 else float("inf"),

@@ -18,7 +18,7 @@ import functools
 import numpy as np
 
 from paramopt import nn, optim
-from paramopt.captions import Caption
+from paramopt.captions import passed
 from paramopt.style import number
 from paramopt.surfaces import as_surface
 from paramopt.train import fit
@@ -211,8 +211,6 @@ def noisy_descent(surface, start, *, lr, noise, steps, runs, rng=0, decay=False,
             if not np.isfinite(theta).all():
                 raise Diverged(k + 1, "θ")
             if np.hypot(*theta).max() > limit:
-                bound = number(limit, 3, trim=True)
-                reason = Caption(f"|θ| passed {bound}", zh=f"|θ| 超过了 {bound}")
-                raise Diverged(k + 1, "θ", reason)
+                raise Diverged(k + 1, "θ", passed("|θ|", number(limit, 3, trim=True)))
             paths[k + 1] = theta
     return paths

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from paramopt import optim
-from paramopt.captions import Caption
+from paramopt.captions import passed
 from paramopt.style import number
 from paramopt.validation import Diverged, check_array, check_int, check_real
 
@@ -298,7 +298,7 @@ def run(surface, optimizer, start, steps, *, limit=1e6, **hyperparameters):
             if not np.all(np.isfinite(theta)):
                 raise _diverged(k, "θ", path, loss)
             if np.hypot(*theta) > limit:
-                raise _diverged(k, "θ", path, loss, _passed(limit))
+                raise _diverged(k, "θ", path, loss, passed("|θ|", number(limit, 3, trim=True)))
             if not np.isfinite(loss[k]):
                 raise _diverged(k, "loss", path, loss)
     return Trajectory(path, loss)
@@ -327,18 +327,12 @@ def steps_to_tolerance(surface, optimizer, start, *, tol, max_steps, limit=1e6, 
             if not np.isfinite(gap):
                 raise Diverged(k, "loss")
             if np.hypot(*theta) > limit:
-                raise Diverged(k, "θ", _passed(limit))
+                raise Diverged(k, "θ", passed("|θ|", number(limit, 3, trim=True)))
             if gap < tol:
                 return k
             if k < max_steps:
                 opt.step([np.array(surface.df(*theta), dtype=np.float64)])
     return None
-
-
-def _passed(limit):
-    """Why a run stopped when |θ| passed ``limit``: a Caption, in English and Chinese."""
-    bound = number(limit, 3, trim=True)
-    return Caption(f"|θ| passed {bound}", zh=f"|θ| 超过了 {bound}")
 
 
 def _diverged(step, what, path, loss, reason=None):

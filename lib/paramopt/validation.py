@@ -11,10 +11,7 @@ import numbers
 
 import numpy as np
 
-from paramopt.captions import Caption
-
-#: the quantities a run can lose, in Chinese (a reason given as a Caption has its own)
-_WHAT_ZH = {"loss": "损失", "parameters": "参数", "gradient": "梯度", "value": "数值"}
+from paramopt.captions import Caption, not_finite
 
 
 class Diverged(FloatingPointError):
@@ -30,8 +27,7 @@ class Diverged(FloatingPointError):
         self.step = int(step)
         self.what = what
         if reason is None:
-            zh = _WHAT_ZH.get(what, f"{what} ")  # no space after a Chinese word
-            reason = Caption(f"{what} is not finite", zh=f"{zh}不再是有限值")
+            reason = not_finite(what)
         self.reason = reason if isinstance(reason, Caption) else str(reason)
         super().__init__(f"diverged at step {self.step}: {self.reason}")
 

@@ -453,13 +453,11 @@ def network_explorer(x1_values=(0.5, 2.0), w11_values=(0.5, 3.0), *, x2=1.0, y=1
         describe_pass,
         figsize=(7.2, 4.8),
         stage=Slider.from_values(
-            Caption("pass step", zh="传播步骤"),
+            "pass step",
             list(range(len(STAGES))),
             value=0,
             labels=[label for label, _ in STAGES],  # name the steps instead of numbering them
         ),
-        x1=Slider.from_values(Caption("input x₁", zh="输入 x₁"), x1_values, value=x1_values[0]),
-        w11=Slider.from_values(
-            Caption("weight w⁽¹⁾₁₁", zh="权重 w⁽¹⁾₁₁"), w11_values, value=w11_values[0]
-        ),
+        x1=Slider.from_values("input x₁", x1_values, value=x1_values[0]),
+        w11=Slider.from_values("weight w⁽¹⁾₁₁", w11_values, value=w11_values[0]),
     )

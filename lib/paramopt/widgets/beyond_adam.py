@@ -108,11 +108,9 @@ def newton_schulz_explorer():
         draw_newton_schulz,
         describe_newton_schulz,
         figsize=(7.4, 3.3),
-        steps=Slider.from_values(
-            Caption("Newton–Schulz steps k", zh="牛顿–舒尔茨迭代步数 k"), STEPS, value=5
-        ),
+        steps=Slider.from_values("Newton–Schulz steps k", STEPS, value=5),
         coefficients=Choice(
-            Caption("coefficients", zh="系数"),
+            "coefficients",
             {name: name for name in variants.COEFFICIENTS},
             "Muon's quintic",
         ),

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from paramopt.captions import Caption, html_of
+from paramopt.captions import bilingual, html_of
 from paramopt.validation import check_increasing
 
 
@@ -30,7 +30,7 @@ class Control:
             raise ValueError(f"a control needs at least 2 values, got {list(values)!r}")
         if value not in values:
             raise ValueError(f"value must be one of {list(values)!r}, got {value!r}")
-        self.label = label if isinstance(label, Caption) else str(label)
+        self.label = bilingual(label)  # "learning rate" -> also "学习率" (paramopt.captions)
         self.values = list(values)
         self.value = value
         self.labels = list(labels)

@@ -152,9 +152,9 @@ def digits_explorer(results):
         draw,
         describe,
         figsize=(7.2, 3.2),
-        optimizer=Choice(Caption("optimiser", zh="优化器"), names, value=default),
+        optimizer=Choice("optimiser", names, value=default),
         position=Slider.from_values(
-            Caption("learning rate", zh="学习率"),
+            "learning rate",
             positions,
             value=positions[1],
             labels=rates[default],

@@ -104,9 +104,7 @@ def boundary_explorer(X, y):
         partial(boundary_state, X, y),
         draw_boundary,
         describe_boundary,
-        angle=Slider(Caption("normal angle (°)", zh="法向角（°）"), -15, 105, 20, value=45),
-        shift=Slider(Caption("offset b", zh="偏移 b"), -1.0, 1.0, 1.0, value=0.0),
-        loss=Choice(
-            Caption("loss", zh="损失"), ["perceptron", "hinge", "logistic"], value="logistic"
-        ),
+        angle=Slider("normal angle (°)", -15, 105, 20, value=45),
+        shift=Slider("offset b", -1.0, 1.0, 1.0, value=0.0),
+        loss=Choice("loss", ["perceptron", "hinge", "logistic"], value="logistic"),
     )

@@ -12,7 +12,7 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.ticker import NullLocator
 
 from paramopt import momentum
-from paramopt.captions import Caption, chinese
+from paramopt.captions import Caption, chinese, passed
 from paramopt.style import OKABE_ITO, OPTIMIZER_STYLE, label_color, number
 from paramopt.validation import Diverged, check_array, check_int
 from paramopt.widgets.controls import Choice, Slider
@@ -124,7 +124,7 @@ def kappa_run(kappa, setting):
     result = {**shared, "run": run}
     if run.diverged_at is None:
         return result
-    reason = Caption("‖θ‖ passed 10⁶ ‖θ₀‖", zh="‖θ‖ 超过了 10⁶ ‖θ₀‖")
+    reason = passed("‖θ‖", "10⁶ ‖θ₀‖")
     error = Diverged(run.diverged_at, "θ", reason)
     error.run, error.result = run, result
     return error
@@ -289,9 +289,9 @@ def kappa_explorer():
         describe_kappa,
         figsize=(6.6, 5.0),
         colors=32,
-        kappa=Slider.from_values(Caption("condition number κ", zh="条件数 κ"), KAPPAS, value=100),
+        kappa=Slider.from_values("condition number κ", KAPPAS, value=100),
         setting=Choice(
-            Caption("setting", zh="设置"),
+            "setting",
             {label: key for key, (label, _) in SETTINGS.items()},
             "polyak",
         ),

@@ -12,19 +12,17 @@ Every control other than ``optimizer`` is passed to the optimiser as a keyword a
 All frames of one playground share the loss axis, so their curves compare. A setting
 that blows up draws its path and loss up to the step it diverged at, marks that step
 with ✕ and says so in the caption ("Adam with learning rate γ = 0.3 on the rosenbrock
-surface diverged at step 12: |θ| passed 10⁶."), in English and in Chinese: a label that
-starts with a word of :data:`WORDS_ZH` ("learning rate γ") is given its Chinese ("学习率
-γ"), and a label given as a :class:`paramopt.captions.Caption` keeps its own.
+surface diverged at step 12: |θ| passed 10⁶."), in English and in Chinese
+(:mod:`paramopt.captions` translates the controls' labels).
 """
 
-import copy
 import itertools
 from functools import cache
 
 import numpy as np
 
 from paramopt import surfaces
-from paramopt.captions import Caption, chinese
+from paramopt.captions import Caption, bilingual, chinese
 from paramopt.style import OKABE_ITO, number
 from paramopt.validation import Diverged
 from paramopt.widgets.controls import Choice
@@ -32,16 +30,6 @@ from paramopt.widgets.explorer import Explorer
 
 #: how the caption names an optimiser given by name only (``optimizer=("sgd", {})``)
 NAMES = {"sgd": "SGD", "adam": "Adam", "adagrad": "AdaGrad", "rmsprop": "RMSProp"}
-#: the Chinese of the words a control's label or an optimiser's name may start with
-#: ("learning rate γ" -> "学习率 γ"); a label given as a Caption keeps its own
-WORDS_ZH = {
-    "learning rate": "学习率",
-    "momentum": "动量",
-    "optimiser": "优化器",
-    "optimizer": "优化器",
-    "weight decay": "权重衰减",
-    "dampening": "阻尼",
-}
 #: how the Chinese captions name each surface (by its ``title``)
 SURFACES_ZH = {
     "surface": "曲面",
@@ -67,9 +55,9 @@ def playground(surface, *, start, steps, optimizer, loss_range=None, **hyperpara
     """
     surface = surfaces.as_surface(surface)
     start = np.asarray(start, dtype=np.float64)
-    controls = {name: _bilingual(control) for name, control in hyperparameters.items()}
+    controls = dict(hyperparameters)
     if isinstance(optimizer, Choice):
-        controls["optimizer"] = _bilingual(optimizer)
+        controls["optimizer"] = optimizer
     else:
         fixed_choice = optimizer
     paths = {}
@@ -133,29 +121,12 @@ def _subject(controls, values, fixed):
         for k, v in values.items()
         if k != "optimizer"
     ]
-    name_zh = "，".join(_words_zh(part) for part in name.split(", "))
+    name_zh = "，".join(chinese(bilingual(part)) for part in name.split(", "))
     if not settings:
         return name, f"{name_zh} "
     english = ", ".join(f"{label} = {shown}" for label, shown in settings)
     zh = "，".join(f"{chinese(label)} = {shown}" for label, shown in settings)
     return f"{name} with {english}", f"{name_zh}（{zh}）"
-
-
-def _words_zh(text):
-    """``text`` with a leading English word of :data:`WORDS_ZH` in Chinese, or as it is."""
-    for english, zh in WORDS_ZH.items():
-        if text == english or text.startswith(english + " "):
-            return zh + text[len(english) :]
-    return text
-
-
-def _bilingual(control):
-    """``control``, or a copy of it whose English label (:data:`WORDS_ZH`) is a Caption."""
-    if isinstance(control.label, Caption) or _words_zh(control.label) == control.label:
-        return control
-    control = copy.copy(control)
-    control.label = Caption(control.label, zh=_words_zh(control.label))
-    return control
 
 
 def _gaps(surface, path):

@@ -116,13 +116,11 @@ def schedule_explorer():
         describe_schedule,
         figsize=(7.4, 3.3),
         schedule=Choice(
-            Caption("schedule", zh="学习率调度"),
+            "schedule",
             {label: key for key, label in NAMES.items()},
             "constant",
         ),
-        optimizer=Choice(
-            Caption("optimiser", zh="优化器"), {name: name for name in BASE_LR}, "SGD"
-        ),
+        optimizer=Choice("optimiser", {name: name for name in BASE_LR}, "SGD"),
     )
 
 
@@ -196,6 +194,6 @@ def warmup_explorer():
         draw_warmup,
         describe_warmup,
         figsize=(7.4, 3.3),
-        warmup=Slider.from_values(Caption("warmup steps", zh="预热步数"), WARMUPS, value=0),
+        warmup=Slider.from_values("warmup steps", WARMUPS, value=0),
         beta2=Slider.from_values("β₂", BETA2S, value=0.99),
     )

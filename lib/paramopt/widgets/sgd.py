@@ -149,8 +149,6 @@ def sgd_explorer(results):
         draw,
         describe,
         figsize=(7.4, 3.3),
-        batch_size=Slider.from_values(
-            Caption("batch size", zh="批量大小"), batch_sizes, value=batch_sizes[1]
-        ),
-        lr=Slider.from_values(Caption("learning rate", zh="学习率"), lrs, value=middle),
+        batch_size=Slider.from_values("batch size", batch_sizes, value=batch_sizes[1]),
+        lr=Slider.from_values("learning rate", lrs, value=middle),
     )

@@ -129,12 +129,12 @@ def depth_explorer(depths=(20, 50), inits=("normal", "xavier", "he"), **settings
         lambda fig, profile, **values: draw_profile(fig, profile),
         lambda profile, **values: describe_profile(profile),
         figsize=(6.8, 3.1),
-        depth=Slider.from_values(Caption("depth", zh="深度"), depths, value=depths[0]),
-        activation=Choice(Caption("activation", zh="激活函数"), list(ACTIVATIONS), value="sigmoid"),
+        depth=Slider.from_values("depth", depths, value=depths[0]),
+        activation=Choice("activation", list(ACTIVATIONS), value="sigmoid"),
         init=Choice(
-            Caption("init", zh="初始化"),
+            "init",
             list(inits),
             value="xavier" if "xavier" in inits else inits[0],
         ),
-        batchnorm=Choice(Caption("BatchNorm", zh="批量归一化"), {"off": False, "on": True}),
+        batchnorm=Choice("BatchNorm", {"off": False, "on": True}),
     )

@@ -143,12 +143,12 @@ def decay_explorer(surface=decay.SURFACE):
 
     controls = {
         "optimizer": Choice(
-            Caption("optimiser", zh="优化器"),
+            "optimiser",
             {"SGD + momentum 0.9": "sgd", "Adam": "adam"},
             "adam",
         ),
         "kind": Choice(
-            Caption("weight decay", zh="权重衰减"),
+            "weight decay",
             {"none": "none", "L2 (weight_decay)": "l2", "decoupled (SGDW / AdamW)": "decoupled"},
             "l2",
         ),
