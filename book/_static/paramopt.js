@@ -48,8 +48,17 @@
 // button; it opens the figure at its natural size (every figure's text is then at least
 // 9 CSS px, which the browser checks prove) in a dialog that scrolls both ways and closes
 // with its button, Escape or a click outside. An explorer's button shows its current frame.
+// Its words follow the page's language (the Chinese edition: <html lang="zh-CN">).
 (function () {
   const ZOOM_WHEN = 0.8;
+  const WORDS = document.documentElement.lang.startsWith("zh")
+    ? { enlarge: "放大", enlargeFigure: "放大图片", enlarged: "放大的图片", close: "关闭" }
+    : {
+        enlarge: "Enlarge",
+        enlargeFigure: "Enlarge the figure",
+        enlarged: "Enlarged figure",
+        close: "Close",
+      };
   const FIGURES = ".bd-article .cell_output img, .bd-article img.po-frame";
   const natural = (img) =>
     parseFloat(img.style.width) || Number(img.getAttribute("width")) || img.naturalWidth;
@@ -58,11 +67,11 @@
     if (!dialog) {
       dialog = document.createElement("dialog");
       dialog.className = "po-zoom";
-      dialog.setAttribute("aria-label", "Enlarged figure");
+      dialog.setAttribute("aria-label", WORDS.enlarged);
       const close = document.createElement("button");
       close.type = "button";
       close.className = "po-zoom-close";
-      close.textContent = "Close";
+      close.textContent = WORDS.close;
       close.addEventListener("click", () => dialog.close());
       const box = document.createElement("div");
       box.className = "po-zoom-box";
@@ -84,8 +93,8 @@
       button.className = "po-enlarge";
       button.id = img.dataset.poEnlarge = `po-enlarge-${n}`;
       button.hidden = true;
-      button.innerHTML = '<i class="fa-solid fa-expand" aria-hidden="true"></i> Enlarge';
-      button.setAttribute("aria-label", "Enlarge the figure");
+      button.innerHTML = `<i class="fa-solid fa-expand" aria-hidden="true"></i> ${WORDS.enlarge}`;
+      button.setAttribute("aria-label", WORDS.enlargeFigure);
       button.addEventListener("click", () => open(img));
       // Sphinx links a figure shown smaller than its size to the PNG itself: a tap on it
       // opens the dialog instead, while the figure is squeezed.
