@@ -398,33 +398,25 @@ def describe_pass(state, stage):
 
     x, w11 = pair(s["x"]), _fmt(s["W1"][0, 0])
     where = f"for x = {x} and w⁽¹⁾₁₁ = {w11}"
-    if stage == 0:
-        en, zh = "input and weights shown", "图中标出了输入和权重"
-    elif stage == 1:
-        z1 = pair(s["z1"])
-        en, zh = f"pre-activations z⁽¹⁾ = {z1}", f"预激活 z⁽¹⁾ = {z1}"
-    elif stage == 2:
-        a1 = pair(s["a1"])
-        en, zh = f"activations a⁽¹⁾ = {a1}", f"激活值 a⁽¹⁾ = {a1}"
-    elif stage == 3:
-        y_hat = _fmt(s["y_hat"])
-        en, zh = f"output ŷ = {y_hat}", f"输出 ŷ = {y_hat}"
-    elif stage == 4:
-        loss = _fmt(s["loss"])
-        en, zh = f"loss L = {loss}", f"损失 L = {loss}"
-    elif stage == 5:
-        en = zh = f"δ⁽²⁾ = ∂L/∂ŷ = {_fmt(s['delta2'])}"
-    elif stage == 6:
-        en = zh = f"∂L/∂W⁽²⁾ = {pair(s['grad_W2'][0])}"
-    elif stage == 7:
-        en = zh = f"∂L/∂a⁽¹⁾ = {pair(s['grad_a1'])}"
-    elif stage == 8:
-        delta1, sp = pair(s["delta1"]), pair(s["sigma_prime"])
-        en = f"δ⁽¹⁾ = {delta1} with σ′(z⁽¹⁾) = {sp}"
-        zh = f"δ⁽¹⁾ = {delta1}，其中 σ′(z⁽¹⁾) = {sp}"
-    else:
-        g = [_fmt(v) for v in s["grad_W1"].ravel()]
-        en = zh = f"∂L/∂W⁽¹⁾ = [[{g[0]}, {g[1]}], [{g[2]}, {g[3]}]]"
+    z1, a1, y_hat, loss = pair(s["z1"]), pair(s["a1"]), _fmt(s["y_hat"]), _fmt(s["loss"])
+    delta1, sp = pair(s["delta1"]), pair(s["sigma_prime"])
+    g = [_fmt(v) for v in s["grad_W1"].ravel()]
+    symbols = [  # the backward pass's results read the same in both languages
+        f"δ⁽²⁾ = ∂L/∂ŷ = {_fmt(s['delta2'])}",
+        f"∂L/∂W⁽²⁾ = {pair(s['grad_W2'][0])}",
+        f"∂L/∂a⁽¹⁾ = {pair(s['grad_a1'])}",
+    ]
+    results = [  # (English, Chinese) for each stage
+        ("input and weights shown", "图中标出了输入和权重"),
+        (f"pre-activations z⁽¹⁾ = {z1}", f"预激活 z⁽¹⁾ = {z1}"),
+        (f"activations a⁽¹⁾ = {a1}", f"激活值 a⁽¹⁾ = {a1}"),
+        (f"output ŷ = {y_hat}", f"输出 ŷ = {y_hat}"),
+        (f"loss L = {loss}", f"损失 L = {loss}"),
+        *((text, text) for text in symbols),
+        (f"δ⁽¹⁾ = {delta1} with σ′(z⁽¹⁾) = {sp}", f"δ⁽¹⁾ = {delta1}，其中 σ′(z⁽¹⁾) = {sp}"),
+        (f"∂L/∂W⁽¹⁾ = [[{g[0]}, {g[1]}], [{g[2]}, {g[3]}]]",) * 2,
+    ]
+    en, zh = results[stage]
     kind, kind_zh = ("forward", "前向传播") if stage < 5 else ("backward", "反向传播")
     step, count = stage + 1, len(STAGES)
     return Caption(

@@ -110,8 +110,6 @@ def newton_schulz_explorer():
         figsize=(7.4, 3.3),
         steps=Slider.from_values("Newton–Schulz steps k", STEPS, value=5),
         coefficients=Choice(
-            "coefficients",
-            {name: name for name in variants.COEFFICIENTS},
-            "Muon's quintic",
-        ),
+            "coefficients", {name: name for name in variants.COEFFICIENTS}, "Muon's quintic"
+        ),  # fmt: skip
     )

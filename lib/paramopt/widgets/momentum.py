@@ -291,8 +291,6 @@ def kappa_explorer():
         colors=32,
         kappa=Slider.from_values("condition number κ", KAPPAS, value=100),
         setting=Choice(
-            "setting",
-            {label: key for key, (label, _) in SETTINGS.items()},
-            "polyak",
-        ),
+            "setting", {label: key for key, (label, _) in SETTINGS.items()}, "polyak"
+        ),  # fmt: skip
     )

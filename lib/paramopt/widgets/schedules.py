@@ -115,11 +115,7 @@ def schedule_explorer():
         draw_schedule,
         describe_schedule,
         figsize=(7.4, 3.3),
-        schedule=Choice(
-            "schedule",
-            {label: key for key, label in NAMES.items()},
-            "constant",
-        ),
+        schedule=Choice("schedule", {label: key for key, label in NAMES.items()}, "constant"),
         optimizer=Choice("optimiser", {name: name for name in BASE_LR}, "SGD"),
     )
 

@@ -131,10 +131,6 @@ def depth_explorer(depths=(20, 50), inits=("normal", "xavier", "he"), **settings
         figsize=(6.8, 3.1),
         depth=Slider.from_values("depth", depths, value=depths[0]),
         activation=Choice("activation", list(ACTIVATIONS), value="sigmoid"),
-        init=Choice(
-            "init",
-            list(inits),
-            value="xavier" if "xavier" in inits else inits[0],
-        ),
+        init=Choice("init", list(inits), value="xavier" if "xavier" in inits else inits[0]),
         batchnorm=Choice("BatchNorm", {"off": False, "on": True}),
     )

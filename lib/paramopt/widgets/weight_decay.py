@@ -129,7 +129,7 @@ def describe_decay(paths, optimizer, kind, weight_decay, surface=decay.SURFACE):
         + ".",
         zh=f"{name_zh}，{how_zh[kind]}，λ = {lam}：{steps} 步后 θ = {end}；L2 正则化极小值为 "
         f"{ridge}{limit_zh}。最终的 ‖θ‖："
-        + "，".join(f"{DECAY_ZH.get(k, DECAY_STYLE[k]['label'])} {v}" for k, v in norms.items())
+        + "，".join(f"{DECAY_ZH[k]} {v}" for k, v in norms.items())
         + "。",
     )
 
@@ -142,11 +142,7 @@ def decay_explorer(surface=decay.SURFACE):
         return decay.decay_paths(optimizer, weight_decay, surface=surface)
 
     controls = {
-        "optimizer": Choice(
-            "optimiser",
-            {"SGD + momentum 0.9": "sgd", "Adam": "adam"},
-            "adam",
-        ),
+        "optimizer": Choice("optimiser", {"SGD + momentum 0.9": "sgd", "Adam": "adam"}, "adam"),
         "kind": Choice(
             "weight decay",
             {"none": "none", "L2 (weight_decay)": "l2", "decoupled (SGDW / AdamW)": "decoupled"},
