@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from languages import translated  # book/_ext/languages.py
 
 import paramopt
 
@@ -58,14 +59,10 @@ def edition(app):
     return app.config.html_context.get("edition", "book")
 
 
-def translated(app):
-    return (app.config.language or "en") != "en"
-
-
 def site_file(app, context, path):
     """The URL of ``path`` in the English site, from this page (of either edition)."""
     url = context["pathto"](path, 1)
-    return "../" + url if translated(app) else url  # the Chinese site is its zh/ folder
+    return "../" + url if translated(app.config) else url  # the Chinese site is its zh/ folder
 
 
 def adjust_menus(app, pagename, templatename, context, doctree):
@@ -84,7 +81,7 @@ def adjust_menus(app, pagename, templatename, context, doctree):
                 group["buttons"][i] = link(
                     site_file(app, context, PDF),
                     "book .pdf",
-                    "全书 PDF（英文）" if translated(app) else "The whole book as one PDF",
+                    "全书 PDF（英文）" if translated(app.config) else "The whole book as one PDF",
                     "fas fa-file-pdf",
                     button["label"],
                 )
@@ -94,7 +91,7 @@ def adjust_menus(app, pagename, templatename, context, doctree):
                     url,
                     ".ipynb",
                     "已执行的笔记本（英文），下载即可运行"
-                    if translated(app)
+                    if translated(app.config)
                     else "The notebook, executed: it runs anywhere",
                     "fas fa-code",
                     button["label"],
@@ -113,7 +110,7 @@ def link(url, text, tooltip, icon, label):
 
 
 def write_notebooks(app, exception):
-    if exception or app.builder.name != "html" or edition(app) != "book" or translated(app):
+    if exception or app.builder.name != "html" or edition(app) != "book" or translated(app.config):
         return
     from jupyter_cache import get_cache
 

@@ -51,25 +51,19 @@ def move_frames(app, pagename, templatename, context, doctree):
 
     chinese = (app.config.language or "en").startswith("zh")
 
-    def spec(match):
-        data = json.loads(match.group(2))
-        data["frames"] = [url(f) if f.startswith(DATA_URL) else f for f in data["frames"]]
-        zh = data.pop("zh", None)
-        if chinese and zh:
-            data["texts"] = zh
-        return match.group(1) + json.dumps(data, separators=(",", ":")) + match.group(3)
-
     def explorer(match):
         block = match.group(0)
         data = json.loads(SPEC.search(block).group(2))
-        if not chinese or not data.get("zh"):
-            return SPEC.sub(spec, block)
-        # the sentence shown first is that of the default frame: the same in Chinese
-        first = data["texts"].index(html.unescape(ALT.search(block).group(2)))
-        text = data["zh"][first]
-        block = ALT.sub(lambda m: m.group(1) + html.escape(text) + m.group(3), block)
-        block = CAPTION.sub(lambda m: m.group(1) + html.escape(text) + m.group(3), block)
-        return SPEC.sub(spec, block)
+        data["frames"] = [url(f) if f.startswith(DATA_URL) else f for f in data["frames"]]
+        zh = data.pop("zh", None)
+        if chinese and zh:
+            # the sentence shown first is that of the default frame: the same in Chinese
+            text = html.escape(zh[data["texts"].index(html.unescape(ALT.search(block).group(2)))])
+            block = ALT.sub(lambda m: m.group(1) + text + m.group(3), block)
+            block = CAPTION.sub(lambda m: m.group(1) + text + m.group(3), block)
+            data["texts"] = zh
+        payload = json.dumps(data, separators=(",", ":"))
+        return SPEC.sub(lambda m: m.group(1) + payload + m.group(3), block)
 
     body = EXPLORER.sub(explorer, body)
     body = FRAME.sub(lambda m: m.group(1) + url(m.group(2)) + m.group(3), body)

@@ -33,6 +33,11 @@ from sphinx.util.i18n import docname_to_domain
 EDITIONS = {"en": ("English", ""), "zh_CN": ("中文", "zh/")}  # name, folder in the site
 
 
+def translated(config):
+    """Whether this build is a translated edition (the Chinese one), not the English."""
+    return (config.language or "en") != "en"
+
+
 class Untranslatable(SphinxTransform):
     """Mark display math and cell outputs as not translatable (before Sphinx's Locale)."""
 
@@ -91,7 +96,7 @@ def retrieve_glue_data(document, key):
 
 def translate_texts(app, pagename, templatename, context, doctree):
     """Alt texts, cell prompts and exercise titles in the page's language (texts.po)."""
-    if not app.config.language or app.config.language == "en" or "body" not in context:
+    if not translated(app.config) or "body" not in context:
         return
     body = context["body"]
     for english, chinese in _texts(app).items():
@@ -104,7 +109,8 @@ def translate_texts(app, pagename, templatename, context, doctree):
 
 def _texts(app):
     if not hasattr(app, "_po_texts"):
-        path = Path(app.srcdir, "locales", app.config.language, "LC_MESSAGES", "texts.po")
+        folder = Path(app.srcdir, app.config.locale_dirs[0], app.config.language)
+        path = folder / "LC_MESSAGES" / "texts.po"
         entries = polib.pofile(str(path)) if path.exists() else []
         texts = {e.msgid: e.msgstr for e in entries if e.msgstr and not e.fuzzy}
         app._po_texts = dict(sorted(texts.items(), key=lambda item: -len(item[0])))
@@ -122,7 +128,7 @@ class TocCaptions(SphinxTransform):
     default_priority = 150  # after sphinx_external_toc's InsertToctrees (100)
 
     def apply(self):
-        if not self.config.language or self.config.language == "en":
+        if not translated(self.config):
             return
         domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
         dirs = [str(Path(self.env.srcdir, d)) for d in self.config.locale_dirs]
@@ -148,7 +154,7 @@ def setup(app):
 def add_language_links(app, pagename, templatename, context, doctree):
     """``language_links``: (name, language tag, URL) of this page in the other edition."""
     here = app.config.language or "en"
-    depth = pagename.count("/") + (1 if here != "en" else 0)
+    depth = pagename.count("/") + (1 if translated(app.config) else 0)  # zh/ is a folder down
     up = "../" * depth
     links = []
     for language, (name, folder) in EDITIONS.items():

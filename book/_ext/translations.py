@@ -38,18 +38,6 @@ LANGUAGE = "zh_CN"
 CATALOGUES = LOCALES / LANGUAGE / "LC_MESSAGES"
 OUTPUT = BUILD / "html" / "zh"  # the Chinese site, inside the English one
 
-# A message is "nothing to translate" when, without its math, code, roles and links,
-# no letter is left.
-_UNTRANSLATABLE = [
-    r"\$\$.*?\$\$",
-    r"\$[^$]*\$",
-    r"\{[a-z:]+\}`[^`]*`",
-    r"``[^`]*``",
-    r"`[^`]*`",
-    r"\\[a-zA-Z]+",
-]
-
-
 def sphinx_build(builder, outdir, doctrees, force_all=False, **overrides):
     """Jupyter Book's build (its _config.yml and _toc.yml), with Sphinx settings on top."""
     from jupyter_book.sphinx import build_sphinx
@@ -124,9 +112,9 @@ def templates():
 
 
 def nothing_to_translate(text):
-    for pattern in _UNTRANSLATABLE:
-        text = re.sub(pattern, " ", text, flags=re.S)
-    return not re.search(r"[^\W\d_]", text)
+    """True when, without its math, roles, links and code (:func:`parts`), no letter is
+    left: a formula, a code name or a citation alone is its own translation."""
+    return not re.search(r"[^\W\d_]", parts(text)[2])
 
 
 def update():
